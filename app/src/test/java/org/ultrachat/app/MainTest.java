@@ -1,0 +1,61 @@
+package org.ultrachat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    cli.getErr().flush();
+    return code;
+  }
+
+  @Test
+  void migrateCreatesTheEmbeddedStoreAndExitsZero() {
+    int code = run("migrate", "--data-dir", dir.resolve("data").toString());
+    assertThat(code).isZero();
+    assertThat(dir.resolve("data/ultrachat.db")).exists();
+    assertThat(out.toString()).contains("Store is up to date: SQLite");
+  }
+
+  @Test
+  void invalidSettingExitsWithCode2AndNamesTheKey() {
+    int code = run("serve", "--http-port", "eighty", "--data-dir", dir.toString());
+    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString()).contains("http-port must be a whole number");
+  }
+
+  @Test
+  void unknownServiceIsRefusedBeforeAnythingStarts() {
+    int code = run("serve", "--services", "gateway,telepathy", "--data-dir", dir.resolve("data").toString());
+    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString()).contains("unknown service 'telepathy'");
+    assertThat(Files.exists(dir.resolve("data"))).isFalse();
+  }
+
+  @Test
+  void everySettingIsAFlag() {
+    int code = run("serve", "--help");
+    assertThat(code).isZero();
+    for (var s : org.ultrachat.platform.config.Setting.values()) {
+      assertThat(out.toString()).contains("--" + s.key());
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package org.ultrachat.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.http.ApiRoutes;
+import org.ultrachat.platform.http.Authenticator;
+
+/**
+ * Builds the edge router: request ids, request metrics and access log, security headers, CORS,
+ * the body cap, problem documents for every failure, the operational routes (health, metrics,
+ * OpenAPI) and the routes of every local service.
+ */
+public final class Edge {
+  /** Where the OpenAPI description is served. */
+  public static final String OPENAPI_PATH = "/openapi.json";
+  private static final String OPENAPI_RESOURCE = "org/ultrachat/gateway/openapi.json";
+
+  private Edge() {
+  }
+
+  /**
+   * What the edge is built from.
+   *
+   * @param readiness     named checks that must all pass for {@code /health/ready}
+   * @param authenticator decides the caller on protected routes
+   * @param services      the routes of the services running on this node
+   */
+  public record Parts(Config config, PrometheusMeterRegistry registry, Map<String, Supplier<Future<Void>>> readiness,
+                      Authenticator authenticator, List<ApiRoutes.Mount> services) {
+    public Parts {
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(registry, "registry");
+      readiness = Map.copyOf(readiness);
+      Objects.requireNonNull(authenticator, "authenticator");
+      services = List.copyOf(services);
+    }
+  }
+
+  /** @return a router for one HTTP server instance */
+  public static Router router(Vertx vertx, Parts parts) {
+    EdgeOptions options = EdgeOptions.of(parts.config());
+    Problems problems = new Problems(options.maxBodyBytes());
+    Router router = Router.router(vertx);
+
+    router.route().handler(new RequestIds());
+    router.route().handler(new RequestMetrics(parts.registry()));
+    router.route().handler(new SecurityHeaders());
+    if (!options.corsOrigins().isEmpty()) {
+      // With no allowlist there is no CORS handler at all: browsers then refuse cross-origin calls.
+      router.route().handler(CorsHandler.create()
+          .addOrigins(options.corsOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
+          .allowedHeaders(Set.of("Authorization", "Content-Type", RequestIds.HEADER, "X-CSRF-Token"))
+          .exposedHeaders(Set.of(RequestIds.HEADER, "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
+              "RateLimit-Reset", "Location"))
+          .allowCredentials(true)
+          .maxAgeSeconds(600));
+    }
+    // The cap applies before any parsing; with a Content-Length over it nothing of the body is read.
+    router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
+
+    ApiRoutes api = new ApiRoutes(router, authentication(parts.authenticator()));
+    operationalRoutes(vertx, api, parts);
+    parts.services().forEach(service -> service.routes(api));
+
+    router.route().failureHandler(problems::handle);
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500, 503}) {
+      router.errorHandler(status, problems::handle);
+    }
+    return router;
+  }
+
+  private static void operationalRoutes(Vertx vertx, ApiRoutes api, Parts parts) {
+    api.publicRoute(HttpMethod.GET, "/health/live", HealthCheckHandler.create(vertx));
+    HealthChecks ready = HealthChecks.create(vertx);
+    parts.readiness().forEach((name, check) -> ready.register(name, 2_000, promise ->
+        check.get().onComplete(done -> promise.complete(done.succeeded() ? Status.OK() : Status.KO()))));
+    api.publicRoute(HttpMethod.GET, "/health/ready", HealthCheckHandler.createWithHealthChecks(ready));
+    api.publicRoute(HttpMethod.GET, "/metrics", PrometheusScrapingHandler.create(parts.registry()));
+    Buffer openapi = openApiDocument();
+    api.publicRoute(HttpMethod.GET, OPENAPI_PATH, ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json").end(openapi));
+  }
+
+  private static Handler<RoutingContext> authentication(Authenticator authenticator) {
+    return ctx -> authenticator.authenticate(ctx)
+        .onSuccess(caller -> {
+          ctx.put(Authenticator.CALLER, caller);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** @return the OpenAPI description shipped in this jar (docs/openapi.json at build time) */
+  public static Buffer openApiDocument() {
+    try (InputStream in = Edge.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the classpath");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package org.ultrachat.platform.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every configuration key UltraChat reads, with its default and meaning. Keys are kebab-case
+ * in files and flags ({@code --http-port}) and {@code ULTRACHAT_*} in the environment
+ * ({@code ULTRACHAT_HTTP_PORT}). docs/configuration.md lists the same keys; a test keeps the two equal.
+ */
+public enum Setting {
+  HTTP_HOST("http-host", "0.0.0.0", "Address the HTTP and WebSocket server binds to."),
+  HTTP_PORT("http-port", "8080", "Port the HTTP and WebSocket server listens on (0 picks a free port)."),
+  HTTP_MAX_BODY_BYTES("http-max-body-bytes", "1048576",
+      "Largest request body accepted, in bytes; larger bodies get 413 before any parsing."),
+  HTTP_EVENT_LOOPS("http-event-loops", "0",
+      "HTTP server instances (event loops) to run; 0 means one per CPU core."),
+  CORS_ORIGINS("cors-origins", "",
+      "Comma-separated origins allowed to call the API from a browser (e.g. https://chat.example.com). Empty: none."),
+  DATA_DIR("data-dir", "./data", "Directory for the embedded database and generated keys."),
+  DB_URL("db-url", "",
+      "PostgreSQL URL (postgresql://user:password@host:5432/db). Empty: the embedded SQLite store under data-dir."),
+  DB_POOL_SIZE("db-pool-size", "8", "Maximum connections in the database pool (readers, on SQLite)."),
+  DB_BUSY_TIMEOUT_MS("db-busy-timeout-ms", "5000",
+      "SQLite only: how long a statement waits for a lock before failing, in milliseconds."),
+  SERVICES("services", "all",
+      "Comma-separated services this node runs: gateway (others arrive with their modules), or all.");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** @return the kebab-case key used in files and flags */
+  public String key() {
+    return key;
+  }
+
+  /** @return the environment variable that sets this key */
+  public String envName() {
+    return "ULTRACHAT_" + key.toUpperCase().replace('-', '_');
+  }
+
+  /** @return the value used when nothing sets the key ({@code ""} means unset) */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  /** @return one sentence for operators */
+  public String description() {
+    return description;
+  }
+
+  /** @return the setting with this kebab-case key, if any */
+  public static Optional<Setting> byKey(String key) {
+    return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+  }
+}

@@ -1,0 +1,135 @@
+package org.ultrachat.platform.store;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.jdbcclient.JDBCConnectOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The store's connection pools. Stores write through {@link #writer()} and read through
+ * {@link #reader()}; with SQLite the writer is a single connection (SQLite allows one writer at a
+ * time, so queueing in the pool beats lock contention in the engine), with PostgreSQL both are
+ * the same pool until a read replica is configured. Every store uses the same code path, the
+ * Vert.x SQL client API; only the dialect of some SQL differs.
+ */
+public final class Database {
+  /** Pool names as they appear in metrics ({@code pool_name} label). */
+  public static final String WRITER_POOL = "store-writer";
+  public static final String READER_POOL = "store-reader";
+
+  private final StoreTarget target;
+  private final Pool writer;
+  private final Pool reader;
+
+  private Database(StoreTarget target, Pool writer, Pool reader) {
+    this.target = target;
+    this.writer = writer;
+    this.reader = reader;
+  }
+
+  /**
+   * Opens the pools; connections are made lazily, so this succeeds while the store is down
+   * (readiness reports it).
+   */
+  public static Database open(Vertx vertx, StoreTarget target) {
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(target, "target");
+    if (target.dialect() == Dialect.SQLITE) {
+      target.createDirectories();
+      Pool writer = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(target.jdbcUrl()),
+          poolOptions(WRITER_POOL, 1));
+      Pool reader = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(target.jdbcUrl()),
+          poolOptions(READER_POOL, target.poolSize()));
+      return new Database(target, writer, reader);
+    }
+    Pool pool = PgBuilder.pool()
+        .with(poolOptions(WRITER_POOL, target.poolSize()))
+        .connectingTo(target.postgres().orElseThrow())
+        .using(vertx)
+        .build();
+    return new Database(target, pool, pool);
+  }
+
+  private static PoolOptions poolOptions(String name, int size) {
+    return new PoolOptions().setName(name).setShared(false).setMaxSize(size)
+        // A request that waits this long for a connection fails instead of piling up.
+        .setConnectionTimeout(10).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+        .setMaxWaitQueueSize(10_000);
+  }
+
+  /** @return the pool for statements that write; wrap multi-statement changes in a transaction */
+  public Pool writer() {
+    return writer;
+  }
+
+  /** @return the pool for reads */
+  public Pool reader() {
+    return reader;
+  }
+
+  public Dialect dialect() {
+    return target.dialect();
+  }
+
+  public StoreTarget target() {
+    return target;
+  }
+
+  /**
+   * Checks that the store answers a trivial query in time.
+   *
+   * @return a future failed when the store is unreachable or slower than {@code timeout}
+   */
+  public Future<Void> ping(Duration timeout) {
+    return reader.query("SELECT 1").execute()
+        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .mapEmpty();
+  }
+
+  /**
+   * Publishes each pool's status: {@code ultrachat_store_pool_max} and
+   * {@code ultrachat_store_pool_size} (open connections), {@code ultrachat_store_pool_in_use},
+   * {@code ultrachat_store_pool_idle} and {@code ultrachat_store_pool_waiting} (requests queued
+   * for a connection), labelled {@code pool}. In-use and waiting come from the Vert.x pool
+   * metrics ({@code vertx_pool_in_use}, {@code vertx_pool_queue_pending}), which Vert.x records
+   * when it reports into the same registry.
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    bindPool(registry, WRITER_POOL, writer, writer == reader ? target.poolSize() : 1);
+    if (reader != writer) {
+      bindPool(registry, READER_POOL, reader, target.poolSize());
+    }
+  }
+
+  private static void bindPool(MeterRegistry registry, String name, Pool pool, int max) {
+    ToDoubleFunction<Pool> inUse = p -> vertxGauge(registry, "vertx.pool.in.use", name);
+    Gauge.builder("ultrachat.store.pool.max", pool, p -> max).tag("pool", name)
+        .description("Most connections the pool may open").register(registry);
+    Gauge.builder("ultrachat.store.pool.size", pool, Pool::size).tag("pool", name)
+        .description("Connections the pool holds open").register(registry);
+    Gauge.builder("ultrachat.store.pool.in.use", pool, inUse).tag("pool", name)
+        .description("Connections lent out right now").register(registry);
+    Gauge.builder("ultrachat.store.pool.idle", pool, p -> Math.max(0, p.size() - inUse.applyAsDouble(p)))
+        .tag("pool", name).description("Open connections waiting to be lent").register(registry);
+    Gauge.builder("ultrachat.store.pool.waiting", pool, p -> vertxGauge(registry, "vertx.pool.queue.pending", name))
+        .tag("pool", name).description("Requests queued for a connection").register(registry);
+  }
+
+  private static double vertxGauge(MeterRegistry registry, String meter, String poolName) {
+    Gauge g = registry.find(meter).tags("pool_type", "sql", "pool_name", poolName).gauge();
+    return g == null ? 0 : g.value();
+  }
+
+  /** Closes the pools. */
+  public Future<Void> close() {
+    return writer == reader ? writer.close() : Future.join(writer.close(), reader.close()).mapEmpty();
+  }
+}

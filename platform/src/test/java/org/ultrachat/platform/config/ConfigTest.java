@@ -1,0 +1,71 @@
+package org.ultrachat.platform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsServeTheEmbeddedStoreOnPort8080() {
+    Config config = Config.defaults();
+    assertThat(config.integer(Setting.HTTP_PORT)).isEqualTo(8080);
+    assertThat(config.optional(Setting.DB_URL)).isEmpty();
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+  }
+
+  @Test
+  void flagsOverrideEnvironmentWhichOverridesTheFile() throws IOException {
+    Path file = Files.writeString(dir.resolve("ultrachat.properties"),
+        "http-port = 9001\ndata-dir = /from/file\ndb-pool-size = 3\n");
+    Config config = Config.load(Optional.of(file),
+        Map.of("ULTRACHAT_HTTP_PORT", "9002", "ULTRACHAT_DATA_DIR", "/from/env"),
+        Map.of("http-port", "9003"));
+    assertThat(config.integer(Setting.HTTP_PORT)).isEqualTo(9003);
+    assertThat(config.string(Setting.DATA_DIR)).isEqualTo("/from/env");
+    assertThat(config.integer(Setting.DB_POOL_SIZE)).isEqualTo(3);
+  }
+
+  @Test
+  void unknownKeyInAFileIsRefusedByName() throws IOException {
+    Path file = Files.writeString(dir.resolve("ultrachat.properties"), "http-prot = 9001\n");
+    assertThatThrownBy(() -> Config.load(Optional.of(file), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown configuration key 'http-prot'");
+  }
+
+  @Test
+  void invalidValuesAreRefusedWithTheKeyAndTheReason() {
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of("ULTRACHAT_HTTP_PORT", "eighty"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http-port must be a whole number");
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of(), Map.of("http-port", "70000")))
+        .hasMessageContaining("http-port must be between 0 and 65535");
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of(), Map.of("db-url", "mysql://x/y")))
+        .hasMessageContaining("db-url must start with postgresql://");
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of(), Map.of("cors-origins", "*")))
+        .hasMessageContaining("'*' is not an origin");
+  }
+
+  @Test
+  void environmentNamesFollowTheKeys() {
+    assertThat(Setting.DB_URL.envName()).isEqualTo("ULTRACHAT_DB_URL");
+    assertThat(Setting.HTTP_MAX_BODY_BYTES.envName()).isEqualTo("ULTRACHAT_HTTP_MAX_BODY_BYTES");
+  }
+
+  @Test
+  void everyKeyIsDocumentedInConfigurationMd() throws IOException {
+    String docs = Files.readString(Path.of("../docs/configuration.md"));
+    for (Setting s : Setting.values()) {
+      assertThat(docs).as("docs/configuration.md documents " + s.key())
+          .contains("`" + s.key() + "`").contains("`" + s.envName() + "`");
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package org.ultrachat.platform.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store contract on the embedded SQLite file, plus what only SQLite must guarantee. */
+class SqliteStoreTest extends StoreContract {
+  @TempDir
+  Path dir;
+
+  @Override
+  StoreTarget freshTarget() {
+    return new StoreTarget(Dialect.SQLITE, Optional.of(dir.resolve("data/ultrachat.db")), Optional.empty(), 4, 5000);
+  }
+
+  @Override
+  StoreTarget unreachableTarget() {
+    // A directory where the database file should be: SQLite cannot open it.
+    return new StoreTarget(Dialect.SQLITE, Optional.of(dir), Optional.empty(), 4, 5000);
+  }
+
+  @Test
+  void connectionsUseWalFullSyncAndABusyTimeout() {
+    var row = db.writer().query("PRAGMA journal_mode").execute().await().iterator().next();
+    assertThat(row.getString(0)).isEqualToIgnoringCase("wal");
+    assertThat(db.reader().query("PRAGMA synchronous").execute().await().iterator().next().getInteger(0))
+        .as("synchronous=FULL").isEqualTo(2);
+    assertThat(db.reader().query("PRAGMA busy_timeout").execute().await().iterator().next().getInteger(0))
+        .isEqualTo(5000);
+  }
+
+  @Test
+  void manyConcurrentWritersAllCommitThroughTheSingleWriterConnection() {
+    db.writer().query("CREATE TABLE probe (n INTEGER PRIMARY KEY)").execute().await();
+    List<Future<?>> writes = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      int n = i;
+      writes.add(db.writer().withTransaction(conn ->
+          conn.preparedQuery("INSERT INTO probe (n) VALUES (?)").execute(Tuple.of(n))));
+    }
+    Future.all(writes).await();
+    long rows = db.reader().query("SELECT COUNT(*) AS n FROM probe").execute().await().iterator().next().getLong("n");
+    assertThat(rows).isEqualTo(200);
+  }
+}
