@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -69,6 +70,8 @@ public final class Node {
     PrometheusMeterRegistry registry = Metrics.registry(config.dataDir());
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            // namespace tells the store pools' SQL metrics apart (store-writer, store-reader).
+            .addLabels(Label.NAMESPACE)
             // The edge records its own request metrics, labelled by route template.
             .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
         .withMetrics(new MicrometerMetricsFactory(registry))

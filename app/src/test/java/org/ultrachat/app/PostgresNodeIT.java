@@ -42,9 +42,15 @@ class PostgresNodeIT {
 
   @AfterEach
   void stop() {
-    node.stop();
-    proxyVertx.close().await();
-    pg.close();
+    if (node != null) {
+      node.stop();
+    }
+    if (proxyVertx != null) {
+      proxyVertx.close().await();
+    }
+    if (pg != null) {
+      pg.close();
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
@@ -44,15 +45,16 @@ public final class Database {
     Objects.requireNonNull(target, "target");
     if (target.dialect() == Dialect.SQLITE) {
       target.createDirectories();
-      Pool writer = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(target.jdbcUrl()),
-          poolOptions(WRITER_POOL, 1));
-      Pool reader = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(target.jdbcUrl()),
+      Pool writer = JDBCPool.pool(vertx,
+          new JDBCConnectOptions().setJdbcUrl(target.jdbcUrl()).setMetricsName(WRITER_POOL), poolOptions(WRITER_POOL, 1));
+      Pool reader = JDBCPool.pool(vertx,
+          new JDBCConnectOptions().setJdbcUrl(target.jdbcUrl()).setMetricsName(READER_POOL),
           poolOptions(READER_POOL, target.poolSize()));
       return new Database(target, writer, reader);
     }
     Pool pool = PgBuilder.pool()
         .with(poolOptions(WRITER_POOL, target.poolSize()))
-        .connectingTo(target.postgres().orElseThrow())
+        .connectingTo(new PgConnectOptions(target.postgres().orElseThrow()).setMetricsName(WRITER_POOL))
         .using(vertx)
         .build();
     return new Database(target, pool, pool);

@@ -32,7 +32,7 @@ public record StoreTarget(Dialect dialect, Optional<Path> sqliteFile, Optional<P
         .map(url -> new StoreTarget(Dialect.POSTGRESQL, Optional.empty(),
             Optional.of(PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"))), poolSize, busyTimeout))
         .orElseGet(() -> new StoreTarget(Dialect.SQLITE,
-            Optional.of(config.dataDir().resolve("ultrachat.db").toAbsolutePath()), Optional.empty(), poolSize, busyTimeout));
+            Optional.of(config.dataDir().resolve("ultrachat.db").toAbsolutePath().normalize()), Optional.empty(), poolSize, busyTimeout));
   }
 
   /**
