@@ -24,7 +24,26 @@ public enum Setting {
   DB_BUSY_TIMEOUT_MS("db-busy-timeout-ms", "5000",
       "SQLite only: how long a statement waits for a lock before failing, in milliseconds."),
   SERVICES("services", "all",
-      "Comma-separated services this node runs: gateway (others arrive with their modules), or all.");
+      "Comma-separated services this node runs: gateway, auth, or all."),
+  TRUSTED_PROXIES("trusted-proxies", "",
+      "Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed. Empty: none."),
+  RATE_LIMIT_AUTH("rate-limit-auth", "100/15m",
+      "Token bucket per client address on /v1/auth/* (register, login, refresh): requests/period (s, m, h)."),
+  RATE_LIMIT_API_IP("rate-limit-api-ip", "6000/1m", "Token bucket per client address on the whole /v1 API."),
+  RATE_LIMIT_API_USER("rate-limit-api-user", "1200/1m", "Token bucket per authenticated user on protected routes."),
+  RATE_LIMIT_LOGIN("rate-limit-login", "10/15m",
+      "Login attempts per account (username), whatever address they come from."),
+  REGISTRATION("registration", "open",
+      "Who may create accounts at POST /v1/auth/register: open (anyone) or closed (admins provision users)."),
+  PASSWORD_HASH_MEMORY_KIB("password-hash-memory-kib", "19456",
+      "Argon2id memory cost in KiB (OWASP minimum 19456). Raising it rehashes passwords at next login."),
+  PASSWORD_HASH_ITERATIONS("password-hash-iterations", "2", "Argon2id time cost (OWASP minimum 2 at 19 MiB)."),
+  PASSWORD_HASH_PARALLELISM("password-hash-parallelism", "1", "Argon2id parallelism."),
+  MASTER_KEY_FILE("master-key-file", "",
+      "File holding the base64 256-bit master key that wraps data keys. Empty: data-dir/keys/master.key, "
+          + "generated on first start (back it up)."),
+  MASTER_KEY("master-key", "",
+      "The base64 master key itself; takes precedence over master-key-file. Prefer the environment (ULTRACHAT_MASTER_KEY).");
 
   private final String key;
   private final String defaultValue;

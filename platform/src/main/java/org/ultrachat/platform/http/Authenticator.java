@@ -22,7 +22,25 @@ public interface Authenticator {
     return ctx -> Future.failedFuture(new ProblemException.Unauthorized("this node has no authentication configured"));
   }
 
-  /** Who made a request: a user or bot id and its global role. */
-  record Caller(String userId, String role) {
+  /**
+   * Who made a request.
+   *
+   * @param userId    the user or bot id
+   * @param role      global role: admin, member, guest or bot
+   * @param sessionId the login session an access token belongs to; empty for personal access tokens
+   * @param scopes    what the credential may do ({@code *} for a session's access token)
+   */
+  record Caller(String userId, String role, java.util.Optional<String> sessionId, java.util.Set<String> scopes) {
+    public Caller {
+      java.util.Objects.requireNonNull(userId, "userId");
+      java.util.Objects.requireNonNull(role, "role");
+      java.util.Objects.requireNonNull(sessionId, "sessionId");
+      scopes = java.util.Set.copyOf(scopes);
+    }
+
+    /** @return whether the credential carries the scope (or all scopes) */
+    public boolean hasScope(String scope) {
+      return scopes.contains("*") || scopes.contains(scope);
+    }
   }
 }
