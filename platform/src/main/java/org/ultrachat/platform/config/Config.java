@@ -101,6 +101,13 @@ public final class Config {
     range(errors, Setting.DB_BUSY_TIMEOUT_MS, 0, 600_000);
     optional(Setting.DB_URL).filter(url -> !url.startsWith("postgresql://") && !url.startsWith("postgres://"))
         .ifPresent(url -> errors.add(Setting.DB_URL.key() + " must start with postgresql:// (got a different scheme)"));
+    range(errors, Setting.PASSWORD_HASH_MEMORY_KIB, 19_456, 4 * 1024 * 1024);
+    range(errors, Setting.PASSWORD_HASH_ITERATIONS, 2, 100);
+    range(errors, Setting.PASSWORD_HASH_PARALLELISM, 1, 64);
+    if (!List.of("open", "closed").contains(string(Setting.REGISTRATION))) {
+      errors.add(Setting.REGISTRATION.key() + " must be open or closed (got '" + string(Setting.REGISTRATION) + "')");
+    }
+    // Rate-limit and proxy settings are checked where they are parsed (platform.ratelimit).
     for (String origin : list(Setting.CORS_ORIGINS)) {
       if (!origin.matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?")) {
         errors.add(Setting.CORS_ORIGINS.key() + ": '" + origin + "' is not an origin like https://chat.example.com");
