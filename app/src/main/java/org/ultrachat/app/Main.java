@@ -6,16 +6,20 @@ import org.ultrachat.platform.config.ConfigException;
 import org.ultrachat.platform.store.StoreTarget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import org.ultrachat.platform.http.ProblemException;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The {@code ultrachat} command line. */
 @Command(name = "ultrachat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "UltraChat team-chat server.",
-    subcommands = {Main.Serve.class, Main.Migrate.class})
+    subcommands = {Main.Serve.class, Main.Migrate.class, Main.Users.class, Main.Keys.class})
 public final class Main {
   /** Exit code for unusable configuration, as for a usage error. */
   static final int CONFIG_ERROR = 2;
+  /** Exit code when the request was understood but refused (name taken, password too short). */
+  static final int REFUSED = 3;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -26,10 +30,16 @@ public final class Main {
     for (String sub : new String[] {"serve", "migrate"}) {
       ConfigOptions.addTo(cli.getSubcommands().get(sub).getCommandSpec());
     }
+    ConfigOptions.addTo(cli.getSubcommands().get("user").getSubcommands().get("create").getCommandSpec());
+    ConfigOptions.addTo(cli.getSubcommands().get("keys").getSubcommands().get("rotate").getCommandSpec());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException) {
         cmd.getErr().println("ultrachat: " + e.getMessage());
         return CONFIG_ERROR;
+      }
+      if (e instanceof ProblemException p) {
+        cmd.getErr().println("ultrachat: " + p.detail());
+        return REFUSED;
       }
       throw e;
     });
@@ -68,6 +78,96 @@ public final class Main {
       Node.migrate(target);
       spec.commandLine().getOut().println("Store is up to date: " + target.describe());
       return 0;
+    }
+  }
+
+  /** Account administration from the command line. */
+  @Command(name = "user", description = "Manage accounts.", mixinStandardHelpOptions = true,
+      subcommands = {UserCreate.class})
+  static final class Users {
+  }
+
+  /** Creates an account with a password; {@code --admin} makes the first administrator. */
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Create an account with a password (the first admin comes from here).")
+  static final class UserCreate implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--username", required = true, description = "2-32 characters of a-z, 0-9, '.', '_', '-'.")
+    String username;
+
+    @Option(names = "--display-name", description = "Shown to others; defaults to the username.")
+    String displayName;
+
+    @Option(names = "--admin", description = "Give the account the admin role.")
+    boolean admin;
+
+    @Option(names = "--password-stdin", description = "Read the password from standard input instead of prompting.")
+    boolean passwordFromStdin;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      String password = readPassword();
+      Node node = Node.start(ConfigOptions.read(spec, System.getenv()).with(java.util.Map.of(
+          org.ultrachat.platform.config.Setting.SERVICES, "auth")));
+      try {
+        var user = node.auth().createUser(username, displayName == null ? username : displayName, password, admin).await();
+        spec.commandLine().getOut().println("Created " + user.getString("role") + " " + user.getString("username")
+            + " (" + user.getString("id") + ")");
+        return 0;
+      } finally {
+        node.stop();
+      }
+    }
+
+    private String readPassword() throws java.io.IOException {
+      if (passwordFromStdin) {
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+            java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        if (line == null || line.isEmpty()) {
+          throw new ConfigException("no password on standard input");
+        }
+        return line;
+      }
+      java.io.Console console = System.console();
+      if (console == null) {
+        throw new ConfigException("no terminal to ask for a password: use --password-stdin");
+      }
+      String first = new String(console.readPassword("Password for %s: ", username));
+      String second = new String(console.readPassword("Again: "));
+      if (!first.equals(second)) {
+        throw new ConfigException("the passwords differ");
+      }
+      return first;
+    }
+  }
+
+  /** Key management. */
+  @Command(name = "keys", description = "Manage signing and encryption keys.", mixinStandardHelpOptions = true,
+      subcommands = {KeysRotate.class})
+  static final class Keys {
+  }
+
+  /** Starts new keys; old tokens and ciphertexts stay valid. */
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = "Add a new JWT signing key and a new data-key version. Running nodes adopt them within a minute.")
+  static final class KeysRotate implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Node node = Node.start(ConfigOptions.read(spec, System.getenv()).with(java.util.Map.of(
+          org.ultrachat.platform.config.Setting.SERVICES, "auth")));
+      try {
+        Node.KeyRotation rotation = node.rotateKeys();
+        spec.commandLine().getOut().println("New signing key " + rotation.signingKeyId() + ", data key version "
+            + rotation.dataKeyId());
+        return 0;
+      } finally {
+        node.stop();
+      }
     }
   }
 

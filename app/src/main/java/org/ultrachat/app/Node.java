@@ -18,7 +18,16 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import org.ultrachat.auth.AuthModule;
 import org.ultrachat.gateway.Edge;
+import org.ultrachat.gateway.EdgeLimits;
+import org.ultrachat.platform.audit.AuditLog;
+import org.ultrachat.platform.crypto.DataProtection;
+import org.ultrachat.platform.crypto.MasterKey;
+import org.ultrachat.platform.ratelimit.RateLimit;
+import org.ultrachat.platform.ratelimit.RateLimiter;
 import org.ultrachat.gateway.Gateway;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
@@ -38,9 +47,9 @@ import org.ultrachat.platform.store.StoreTarget;
  */
 public final class Node {
   /** Services that exist in this build, in start order. */
-  static final List<String> KNOWN_SERVICES = List.of("gateway");
+  static final List<String> KNOWN_SERVICES = List.of("gateway", "auth");
   /** Modules that own tables, in migration order. */
-  static final List<String> MIGRATED_MODULES = List.of("platform");
+  static final List<String> MIGRATED_MODULES = List.of("platform", "auth");
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
@@ -48,12 +57,21 @@ public final class Node {
   private final Database database;
   private final int port;
   private final Installation.Info installation;
+  private final DataProtection protection;
+  private final AuditLog audit;
+  private final Optional<AuthModule> auth;
+  private final Optional<Edge.Parts> edge;
 
-  private Node(Vertx vertx, Database database, int port, Installation.Info installation) {
+  private Node(Vertx vertx, Database database, int port, Installation.Info installation, DataProtection protection,
+               AuditLog audit, Optional<AuthModule> auth, Optional<Edge.Parts> edge) {
     this.vertx = vertx;
     this.database = database;
     this.port = port;
     this.installation = installation;
+    this.protection = protection;
+    this.audit = audit;
+    this.auth = auth;
+    this.edge = edge;
   }
 
   /**
@@ -65,6 +83,8 @@ public final class Node {
   public static Node start(Config config) {
     Set<String> services = services(config);
     StoreTarget target = StoreTarget.of(config);
+    // Before anything else: a bad master key is a configuration error, not a half-started node.
+    MasterKey masterKey = MasterKey.load(config);
     migrate(target);
 
     PrometheusMeterRegistry registry = Metrics.registry(config.dataDir());
@@ -83,16 +103,31 @@ public final class Node {
       Gauge.builder("ultrachat.info", () -> 1).description("Installation id and store dialect of this node")
           .tags("installation", installation.id(), "store", target.dialect().folder()).register(registry);
 
+      DataProtection protection = DataProtection.open(database, masterKey).await();
+      AuditLog audit = new AuditLog(database);
+      Optional<AuthModule> auth = services.contains("auth")
+          ? Optional.of(AuthModule.start(vertx, config, database, protection, audit,
+              RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_LOGIN))).await())
+          : Optional.empty();
+
       Map<String, Supplier<Future<Void>>> readiness = Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
       int port = -1;
+      Optional<Edge.Parts> edge = Optional.empty();
       if (services.contains("gateway")) {
-        Edge.Parts parts = new Edge.Parts(config, registry, readiness, Authenticator.refuseAll(), serviceRoutes(services));
+        if (auth.isEmpty()) {
+          LOG.warn("this node runs the gateway without the auth service: protected routes answer 401");
+        }
+        Authenticator authenticator = auth.map(AuthModule::authenticator).orElse(Authenticator.refuseAll());
+        List<ApiRoutes.Mount> mounts = new ArrayList<>();
+        auth.ifPresent(a -> mounts.add(a.routes()));
+        Edge.Parts parts = new Edge.Parts(config, registry, readiness, authenticator, mounts, EdgeLimits.inMemory(config));
         port = Gateway.start(vertx, parts).await();
+        edge = Optional.of(parts);
       }
       LOG.atInfo().addKeyValue("port", port).addKeyValue("store", target.describe())
           .addKeyValue("services", String.join(",", services)).addKeyValue("installation", installation.id())
           .log("UltraChat node started");
-      return new Node(vertx, database, port, installation);
+      return new Node(vertx, database, port, installation, protection, audit, auth, edge);
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;
@@ -104,12 +139,6 @@ public final class Node {
     for (String module : MIGRATED_MODULES) {
       Migrations.apply(target, module);
     }
-  }
-
-  /** @return the routes of the given services that run on this node (none yet besides the edge's own) */
-  static List<ApiRoutes.Mount> serviceRoutes(Set<String> services) {
-    List<ApiRoutes.Mount> mounts = new ArrayList<>();
-    return mounts;
   }
 
   static Set<String> services(Config config) {
@@ -143,9 +172,35 @@ public final class Node {
     return vertx;
   }
 
+  /** @return the auth service of this node */
+  public AuthModule auth() {
+    return auth.orElseThrow(() -> new IllegalStateException("this node does not run the auth service"));
+  }
+
+  /** What {@link #rotateKeys()} created. */
+  public record KeyRotation(String signingKeyId, int dataKeyId) {
+  }
+
+  /**
+   * Starts a new JWT signing key and a new data-key version. Tokens and ciphertexts made with
+   * the old keys stay valid; other nodes adopt the new keys when they next reload them.
+   */
+  public KeyRotation rotateKeys() {
+    int dataKeyId = protection.rotate().await();
+    String kid = auth().rotateSigningKey().await();
+    audit.record(new AuditLog.Event("keys.rotate", AuditLog.Outcome.SUCCESS, Optional.empty(), Optional.of(kid),
+        "local", new JsonObject().put("signingKeyId", kid).put("dataKeyId", dataKeyId))).await();
+    return new KeyRotation(kid, dataKeyId);
+  }
+
   /** Stops serving and closes the store. */
   public void stop() {
     vertx.close().await();
+  }
+
+  /** @return what the edge router of this node is built from (tests compare its routes with the OpenAPI document) */
+  Optional<Edge.Parts> edgeParts() {
+    return edge;
   }
 
   Database database() {

@@ -23,6 +23,27 @@ final class Http {
     return send(request(path).GET().build());
   }
 
+  /** GET with a bearer token. */
+  HttpResponse<String> get(String path, String token) {
+    return send(request(path).header("Authorization", "Bearer " + token).GET().build());
+  }
+
+  /** POST a JSON body, with a bearer token when one is given. */
+  HttpResponse<String> post(String path, Object json, String token) {
+    HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json.toString()));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b.build());
+  }
+
+  /** Sends a JSON body with any method and a bearer token. */
+  HttpResponse<String> send(String method, String path, Object json, String token) {
+    return send(request(path).header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+        .method(method, HttpRequest.BodyPublishers.ofString(json == null ? "" : json.toString())).build());
+  }
+
   HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
   }

@@ -130,6 +130,23 @@ public final class Database {
     return g == null ? 0 : g.value();
   }
 
+  /**
+   * @return whether a failure is a unique-constraint violation, on either engine (PostgreSQL
+   *     SQLSTATE 23505, SQLite SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY)
+   */
+  public static boolean isUniqueViolation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+        return true;
+      }
+      String message = String.valueOf(t.getMessage());
+      if (message.contains("SQLITE_CONSTRAINT_UNIQUE") || message.contains("SQLITE_CONSTRAINT_PRIMARYKEY")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Closes the pools. */
   public Future<Void> close() {
     return writer == reader ? writer.close() : Future.join(writer.close(), reader.close()).mapEmpty();
