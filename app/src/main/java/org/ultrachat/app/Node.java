@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ultrachat.gateway.Edge;
+import org.ultrachat.gateway.EdgeLimits;
 import org.ultrachat.gateway.Gateway;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
@@ -86,7 +87,8 @@ public final class Node {
       Map<String, Supplier<Future<Void>>> readiness = Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
       int port = -1;
       if (services.contains("gateway")) {
-        Edge.Parts parts = new Edge.Parts(config, registry, readiness, Authenticator.refuseAll(), serviceRoutes(services));
+        Edge.Parts parts = new Edge.Parts(config, registry, readiness, Authenticator.refuseAll(),
+            serviceRoutes(services), EdgeLimits.inMemory(config));
         port = Gateway.start(vertx, parts).await();
       }
       LOG.atInfo().addKeyValue("port", port).addKeyValue("store", target.describe())

@@ -40,12 +40,13 @@ class ProblemsTest {
         throw new IllegalStateException("secret connection string postgresql://admin:hunter2@db");
       });
       api.publicRoute(HttpMethod.GET, "/v1/taken", ctx -> ctx.fail(new ProblemException.Conflict("that name is taken")));
-      api.publicRoute(HttpMethod.GET, "/v1/busy", ctx -> ctx.fail(new ProblemException.TooManyRequests("slow down", 42)));
+      api.publicRoute(HttpMethod.GET, "/v1/busy",
+          ctx -> ctx.fail(new ProblemException.TooManyRequests("slow down", 42)));
       api.publicRoute(HttpMethod.POST, "/v1/echo", ctx -> ctx.json(ctx.body().asJsonObject()));
       api.protectedRoute(HttpMethod.GET, "/v1/private", ctx -> ctx.end("secret"));
     };
     var parts = new Edge.Parts(Config.defaults(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of(),
-        Authenticator.refuseAll(), List.of(service));
+        Authenticator.refuseAll(), List.of(service), EdgeLimits.inMemory(Config.defaults()));
     server = vertx.createHttpServer().requestHandler(Edge.router(vertx, parts)).listen(0, "127.0.0.1").await();
     client = vertx.createHttpClient();
   }
