@@ -9,8 +9,11 @@ import io.vertx.core.Future;
  * in a shared store; the in-memory limiter answers at once.
  */
 public interface RateLimiter {
-  /** Keys an in-memory limiter tracks at most; beyond that the least useful buckets are dropped. */
-  long DEFAULT_MAX_KEYS = 1_000_000;
+  /**
+   * Keys an in-memory limiter tracks at most; beyond that the least used buckets are dropped. A
+   * bucket costs about 400 bytes, so this bounds a limiter near 40 MB even under an address scan.
+   */
+  long DEFAULT_MAX_KEYS = 100_000;
 
   /**
    * Takes one token from the key's bucket.
