@@ -103,6 +103,14 @@ class EdgeIT {
   }
 
   @Test
+  void apiResponsesReportTheConfiguredRateLimitAndOperationalOnesDoNot() {
+    HttpResponse<String> api = http.get("/v1/no-such-thing");
+    assertThat(api.headers().firstValue("RateLimit-Limit")).hasValue("6000");
+    assertThat(Long.parseLong(api.headers().firstValue("RateLimit-Remaining").orElseThrow())).isBetween(1L, 5999L);
+    assertThat(http.get("/health/live").headers().firstValue("RateLimit-Limit")).isEmpty();
+  }
+
+  @Test
   void securityHeadersAreOnEveryResponseIncludingErrors() {
     for (HttpResponse<String> response : new HttpResponse[] {http.get("/health/live"), http.get("/nope")}) {
       assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");

@@ -42,13 +42,15 @@ final class SigningKeys {
       + "VALUES (#{kid}, #{publicKey}, #{privateKey}, #{createdAt})";
   private static final String ALL = "SELECT kid, public_key, private_key, created_at FROM signing_keys "
       + "ORDER BY created_at, kid";
-  private static final long MIN_RELOAD_INTERVAL_MS = 5_000;
+  /** Unknown kids cost at most one store read per interval, however many arrive. */
+  private static final long MIN_RELOAD_INTERVAL_MS = 1_000;
 
   private final Vertx vertx;
   private final Database db;
   private final DataProtection protection;
   private volatile Keyring keyring = new Keyring(Map.of(), Optional.empty());
   private volatile long lastReload;
+  private Future<Void> pendingReload;
 
   /** An immutable snapshot: keys by kid, and the one that signs. */
   private record Keyring(Map<String, RSAKey> keys, Optional<RSAKey> current) {
@@ -101,18 +103,33 @@ final class SigningKeys {
   }
 
   /**
-   * @return the verification key for a kid; when it is unknown, reloads the set (rate-limited)
-   *     and looks again, so keys rotated elsewhere are found
+   * @return the verification key for a kid; when it is unknown, reloads the set and looks again,
+   *     so keys rotated elsewhere are found. Reloads are shared and spaced at least
+   *     {@link #MIN_RELOAD_INTERVAL_MS} apart: a flood of made-up kids waits for the next one.
    */
   Future<Optional<RSAKey>> verificationKey(String kid) {
     RSAKey known = keyring.keys().get(kid);
     if (known != null) {
       return Future.succeededFuture(Optional.of(known));
     }
-    if (System.currentTimeMillis() - lastReload < MIN_RELOAD_INTERVAL_MS) {
-      return Future.succeededFuture(Optional.empty());
+    return sharedReload().map(v -> Optional.ofNullable(keyring.keys().get(kid)));
+  }
+
+  private synchronized Future<Void> sharedReload() {
+    if (pendingReload != null) {
+      return pendingReload;
     }
-    return reload().map(v -> Optional.ofNullable(keyring.keys().get(kid)));
+    long wait = MIN_RELOAD_INTERVAL_MS - (System.currentTimeMillis() - lastReload);
+    Future<Void> next = wait <= 0 ? reload() : vertx.timer(wait).compose(v -> reload());
+    pendingReload = next;
+    next.onComplete(done -> clearPending(next));
+    return next;
+  }
+
+  private synchronized void clearPending(Future<Void> done) {
+    if (pendingReload == done) {
+      pendingReload = null;
+    }
   }
 
   /** @return the public JWK set, as published at {@code /.well-known/jwks.json} */

@@ -139,7 +139,7 @@ class AccessTokensTest {
   void tamperedPayloadIsRefused() throws Exception {
     String token = tokens.issue(user, "0190f6c8-0000-7000-8000-000000000002", Instant.now());
     String[] parts = token.split("\\.");
-    String forged = Base64URL.encode(validClaims().subject("0190f6c8-0000-7000-8000-0000000000ad").build().toString());
+    String forged = Base64URL.encode(validClaims().subject("0190f6c8-0000-7000-8000-0000000000ad").build().toString()).toString();
     assertRefused(parts[0] + "." + forged + "." + parts[2], "signature");
   }
 

@@ -25,11 +25,12 @@ import java.util.function.Supplier;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.http.Authenticator;
+import org.ultrachat.platform.ratelimit.ClientAddress;
 
 /**
- * Builds the edge router: request ids, request metrics and access log, security headers, CORS,
- * the body cap, problem documents for every failure, the operational routes (health, metrics,
- * OpenAPI) and the routes of every local service.
+ * Builds the edge router: request ids, the client address, request metrics and access log,
+ * security headers, CORS, rate limits, the body cap, problem documents for every failure, the
+ * operational routes (health, metrics, OpenAPI) and the routes of every local service.
  */
 public final class Edge {
   /** Where the OpenAPI description is served. */
@@ -45,15 +46,17 @@ public final class Edge {
    * @param readiness     named checks that must all pass for {@code /health/ready}
    * @param authenticator decides the caller on protected routes
    * @param services      the routes of the services running on this node
+   * @param limits        the rate limiters, one set per node (not per router)
    */
   public record Parts(Config config, PrometheusMeterRegistry registry, Map<String, Supplier<Future<Void>>> readiness,
-                      Authenticator authenticator, List<ApiRoutes.Mount> services) {
+                      Authenticator authenticator, List<ApiRoutes.Mount> services, EdgeLimits limits) {
     public Parts {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(registry, "registry");
       readiness = Map.copyOf(readiness);
       Objects.requireNonNull(authenticator, "authenticator");
       services = List.copyOf(services);
+      Objects.requireNonNull(limits, "limits");
     }
   }
 
@@ -61,9 +64,15 @@ public final class Edge {
   public static Router router(Vertx vertx, Parts parts) {
     EdgeOptions options = EdgeOptions.of(parts.config());
     Problems problems = new Problems(options.maxBodyBytes());
+    ClientAddress clientAddress = ClientAddress.of(parts.config());
+    RateLimits limits = new RateLimits(parts.limits());
     Router router = Router.router(vertx);
 
     router.route().handler(new RequestIds());
+    router.route().handler(ctx -> {
+      ctx.put(ClientAddress.KEY, clientAddress.resolve(ctx.request()));
+      ctx.next();
+    });
     router.route().handler(new RequestMetrics(parts.registry()));
     router.route().handler(new SecurityHeaders());
     if (!options.corsOrigins().isEmpty()) {
@@ -77,10 +86,13 @@ public final class Edge {
           .allowCredentials(true)
           .maxAgeSeconds(600));
     }
+    // Both address buckets apply on /v1/auth/*; limits come before the body, so a refused request is not read.
+    router.route("/v1/*").handler(limits::apiByAddress);
+    router.route("/v1/auth/*").handler(limits::authByAddress);
     // The cap applies before any parsing; with a Content-Length over it nothing of the body is read.
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
 
-    ApiRoutes api = new ApiRoutes(router, authentication(parts.authenticator()));
+    ApiRoutes api = new ApiRoutes(router, authentication(parts.authenticator(), limits));
     operationalRoutes(vertx, api, parts);
     parts.services().forEach(service -> service.routes(api));
 
@@ -103,11 +115,11 @@ public final class Edge {
         .putHeader("Content-Type", "application/json").end(openapi));
   }
 
-  private static Handler<RoutingContext> authentication(Authenticator authenticator) {
+  private static Handler<RoutingContext> authentication(Authenticator authenticator, RateLimits limits) {
     return ctx -> authenticator.authenticate(ctx)
         .onSuccess(caller -> {
           ctx.put(Authenticator.CALLER, caller);
-          ctx.next();
+          limits.byUser(ctx, caller);
         })
         .onFailure(ctx::fail);
   }

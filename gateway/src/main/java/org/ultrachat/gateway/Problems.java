@@ -11,9 +11,10 @@ import org.ultrachat.platform.http.ProblemException;
 
 /**
  * Turns every failure into an RFC 9457 {@code application/problem+json} answer: thrown
- * {@link ProblemException}s keep their status and detail, router errors (404, 405, 413) get a
- * document of their own, and anything unexpected becomes a 500 that names the request id and
- * nothing else. Unexpected failures are logged here, once, with their stack trace.
+ * {@link ProblemException}s keep their status and detail (a 429 also says {@code Retry-After}),
+ * router errors (404, 405, 413) get a document of their own, and anything unexpected becomes a
+ * 500 that names the request id and nothing else. Unexpected failures are logged here, once,
+ * with their stack trace.
  */
 final class Problems {
   static final String CONTENT_TYPE = "application/problem+json";
@@ -34,6 +35,11 @@ final class Problems {
       // Part of the body is on the wire already: a problem document can no longer be sent.
       ctx.response().reset();
       return;
+    }
+    // An edge handler may have paused the request (rate limits): let the unread body drain, or a
+    // client still sending it would never read this answer.
+    if (!ctx.request().isEnded()) {
+      ctx.request().resume();
     }
     write(ctx, toProblem(ctx));
   }
@@ -84,6 +90,9 @@ final class Problems {
         .put("requestId", RequestIds.of(ctx));
     HttpServerResponse response = ctx.response();
     response.setStatusCode(p.status()).putHeader("Content-Type", CONTENT_TYPE);
+    if (p instanceof ProblemException.TooManyRequests tooMany) {
+      response.putHeader("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
+    }
     if (p.status() == 413 && ctx.request().version() != HttpVersion.HTTP_2) {
       // The rest of an oversized body is not worth reading. (HTTP/2 forbids the header; the stream is reset instead.)
       response.putHeader("Connection", "close");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -39,11 +40,13 @@ class ProblemsTest {
         throw new IllegalStateException("secret connection string postgresql://admin:hunter2@db");
       });
       api.publicRoute(HttpMethod.GET, "/v1/taken", ctx -> ctx.fail(new ProblemException.Conflict("that name is taken")));
+      api.publicRoute(HttpMethod.GET, "/v1/busy",
+          ctx -> ctx.fail(new ProblemException.TooManyRequests("slow down", 42)));
       api.publicRoute(HttpMethod.POST, "/v1/echo", ctx -> ctx.json(ctx.body().asJsonObject()));
       api.protectedRoute(HttpMethod.GET, "/v1/private", ctx -> ctx.end("secret"));
     };
     var parts = new Edge.Parts(Config.defaults(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of(),
-        Authenticator.refuseAll(), List.of(service));
+        Authenticator.refuseAll(), List.of(service), EdgeLimits.inMemory(Config.defaults()));
     server = vertx.createHttpServer().requestHandler(Edge.router(vertx, parts)).listen(0, "127.0.0.1").await();
     client = vertx.createHttpClient();
   }
@@ -53,13 +56,14 @@ class ProblemsTest {
     vertx.close().await();
   }
 
-  private record Answer(int status, String contentType, JsonObject body) {
+  private record Answer(int status, String contentType, MultiMap headers, JsonObject body) {
   }
 
   private Answer call(HttpMethod method, String path, String body) {
     return client.request(method, server.actualPort(), "127.0.0.1", path)
         .compose(req -> req.send(Buffer.buffer(body)))
-        .compose(res -> res.body().map(b -> new Answer(res.statusCode(), contentType(res), new JsonObject(b))))
+        .compose(res -> res.body().map(b -> new Answer(res.statusCode(), contentType(res), res.headers(),
+            new JsonObject(b))))
         .await();
   }
 
@@ -82,6 +86,19 @@ class ProblemsTest {
     Answer a = call(HttpMethod.GET, "/v1/taken", "");
     assertThat(a.status()).isEqualTo(409);
     assertThat(a.body().getString("detail")).isEqualTo("that name is taken");
+  }
+
+  @Test
+  void tooManyRequestsSaysWhenToRetry() {
+    Answer a = call(HttpMethod.GET, "/v1/busy", "");
+    assertThat(a.status()).isEqualTo(429);
+    assertThat(a.body().getString("type")).isEqualTo("urn:ultrachat:problem:too-many-requests");
+    assertThat(a.headers().get("Retry-After")).isEqualTo("42");
+  }
+
+  @Test
+  void otherProblemsCarryNoRetryAfter() {
+    assertThat(call(HttpMethod.GET, "/v1/taken", "").headers().contains("Retry-After")).isFalse();
   }
 
   @Test

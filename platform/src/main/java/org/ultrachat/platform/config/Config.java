@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.ultrachat.platform.ratelimit.ClientAddress;
+import org.ultrachat.platform.ratelimit.RateLimit;
 
 /**
  * Effective configuration: defaults in code, then a properties file, then the environment,
@@ -107,7 +109,11 @@ public final class Config {
     if (!List.of("open", "closed").contains(string(Setting.REGISTRATION))) {
       errors.add(Setting.REGISTRATION.key() + " must be open or closed (got '" + string(Setting.REGISTRATION) + "')");
     }
-    // Rate-limit and proxy settings are checked where they are parsed (platform.ratelimit).
+    for (Setting s : List.of(Setting.RATE_LIMIT_AUTH, Setting.RATE_LIMIT_API_IP, Setting.RATE_LIMIT_API_USER,
+        Setting.RATE_LIMIT_LOGIN)) {
+      parses(errors, () -> RateLimit.of(this, s));
+    }
+    parses(errors, () -> ClientAddress.of(this));
     for (String origin : list(Setting.CORS_ORIGINS)) {
       if (!origin.matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?")) {
         errors.add(Setting.CORS_ORIGINS.key() + ": '" + origin + "' is not an origin like https://chat.example.com");
@@ -115,6 +121,15 @@ public final class Config {
     }
     if (!errors.isEmpty()) {
       throw new ConfigException(String.join("; ", errors));
+    }
+  }
+
+  /** Runs the parser the setting's user runs, so a bad value stops the start instead of the first request. */
+  private static void parses(List<String> errors, Runnable parse) {
+    try {
+      parse.run();
+    } catch (ConfigException e) {
+      errors.add(e.getMessage());
     }
   }
 

@@ -79,6 +79,26 @@ public class ProblemException extends RuntimeException {
     }
   }
 
+  /** The client has used up a rate limit; it may try again after {@link #retryAfterSeconds()} (429). */
+  public static final class TooManyRequests extends ProblemException {
+    private final long retryAfterSeconds;
+
+    /**
+     * @param retryAfterSeconds whole seconds until a retry can succeed, at least 1; sent as {@code Retry-After}
+     */
+    public TooManyRequests(String detail, long retryAfterSeconds) {
+      super(429, "too-many-requests", "Too many requests", detail);
+      if (retryAfterSeconds < 1) {
+        throw new IllegalArgumentException("retry-after must be at least 1 second: " + retryAfterSeconds);
+      }
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+      return retryAfterSeconds;
+    }
+  }
+
   /** A dependency (the store, the bus) cannot be reached right now (503). */
   public static final class Unavailable extends ProblemException {
     public Unavailable(String detail) {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -45,11 +44,9 @@ public final class Database {
     Objects.requireNonNull(target, "target");
     if (target.dialect() == Dialect.SQLITE) {
       target.createDirectories();
-      Pool writer = JDBCPool.pool(vertx,
-          new JDBCConnectOptions().setJdbcUrl(target.jdbcUrl()).setMetricsName(WRITER_POOL), poolOptions(WRITER_POOL, 1));
-      Pool reader = JDBCPool.pool(vertx,
-          new JDBCConnectOptions().setJdbcUrl(target.jdbcUrl()).setMetricsName(READER_POOL),
-          poolOptions(READER_POOL, target.poolSize()));
+      SqliteConnections connections = new SqliteConnections(target.sqliteFile().orElseThrow(), target.busyTimeoutMs());
+      Pool writer = JDBCPool.pool(vertx, connections, poolOptions(WRITER_POOL, 1));
+      Pool reader = JDBCPool.pool(vertx, connections, poolOptions(READER_POOL, target.poolSize()));
       return new Database(target, writer, reader);
     }
     Pool pool = PgBuilder.pool()

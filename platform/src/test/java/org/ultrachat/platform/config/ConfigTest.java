@@ -55,6 +55,31 @@ class ConfigTest {
   }
 
   @Test
+  void rateLimitsAndTrustedProxiesAreCheckedAtLoad() {
+    Config config = Config.load(Optional.empty(), Map.of("ULTRACHAT_RATE_LIMIT_AUTH", "20/1h"),
+        Map.of("trusted-proxies", "10.0.0.0/8, ::1"));
+    assertThat(config.string(Setting.RATE_LIMIT_AUTH)).isEqualTo("20/1h");
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of(), Map.of("rate-limit-auth", "100 per 15 minutes")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("rate-limit-auth: '100 per 15 minutes' is not a rate");
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of("ULTRACHAT_RATE_LIMIT_API_IP", "0/1m"), Map.of()))
+        .hasMessageContaining("rate-limit-api-ip: '0/1m' must allow between 1");
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of(), Map.of("rate-limit-api-user", "10/2d")))
+        .hasMessageContaining("rate-limit-api-user:");
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of(), Map.of("rate-limit-login", "10/48h")))
+        .hasMessageContaining("rate-limit-login: '10/48h' must have a period between 1s and 24h");
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of(), Map.of("trusted-proxies", "10.0.0.0/8, lb.internal")))
+        .hasMessageContaining("trusted-proxies: 'lb.internal' is not an IP address or CIDR");
+  }
+
+  @Test
+  void everyInvalidValueIsReportedAtOnce() {
+    assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of(),
+        Map.of("rate-limit-auth", "x", "rate-limit-login", "y", "trusted-proxies", "z")))
+        .hasMessageContaining("rate-limit-auth:").hasMessageContaining("rate-limit-login:")
+        .hasMessageContaining("trusted-proxies:");
+  }
+
+  @Test
   void environmentNamesFollowTheKeys() {
     assertThat(Setting.DB_URL.envName()).isEqualTo("ULTRACHAT_DB_URL");
     assertThat(Setting.HTTP_MAX_BODY_BYTES.envName()).isEqualTo("ULTRACHAT_HTTP_MAX_BODY_BYTES");

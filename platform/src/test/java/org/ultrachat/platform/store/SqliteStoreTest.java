@@ -38,6 +38,16 @@ class SqliteStoreTest extends StoreContract {
   }
 
   @Test
+  void readersSeeEveryCommittedWriteAtOnce() {
+    db.writer().query("CREATE TABLE probe (n INTEGER PRIMARY KEY)").execute().await();
+    for (int i = 1; i <= 20; i++) {
+      db.writer().preparedQuery("INSERT INTO probe (n) VALUES (?)").execute(Tuple.of(i)).await();
+      long seen = db.reader().query("SELECT COUNT(*) AS n FROM probe").execute().await().iterator().next().getLong("n");
+      assertThat(seen).as("rows visible to a reader after write %d", i).isEqualTo(i);
+    }
+  }
+
+  @Test
   void manyConcurrentWritersAllCommitThroughTheSingleWriterConnection() {
     db.writer().query("CREATE TABLE probe (n INTEGER PRIMARY KEY)").execute().await();
     List<Future<?>> writes = new ArrayList<>();

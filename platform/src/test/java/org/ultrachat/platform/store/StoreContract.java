@@ -90,6 +90,16 @@ abstract class StoreContract {
   }
 
   @Test
+  void aPlainWriteAfterATransactionIsCommittedAndVisibleToReaders() {
+    db.writer().withTransaction(conn -> conn.preparedQuery(insertInstallation()).execute(Tuple.of(1, "in-tx", 1L)))
+        .await();
+    db.writer().query("DELETE FROM installation").execute().await();
+    long rows = db.reader().query("SELECT COUNT(*) AS n FROM installation").execute().await()
+        .iterator().next().getLong("n");
+    assertThat(rows).as("the delete outside the transaction is visible to another connection").isZero();
+  }
+
+  @Test
   void pingSucceedsOnAReachableStore() {
     db.ping(Duration.ofSeconds(5)).await();
   }
