@@ -210,7 +210,8 @@ abstract class AuthFlowContract {
   void roleChangeAndPasswordChangeRefuseOldTokens() {
     register("eve");
     String access = login("eve", PASSWORD).getString("accessToken");
-    http.send("PATCH", "/v1/admin/users/" + userId("eve"), new JsonObject().put("role", "guest"), adminToken);
+    assertThat(http.send("PATCH", "/v1/admin/users/" + userId("eve"), new JsonObject().put("role", "guest"), adminToken)
+        .statusCode()).isEqualTo(200);
     assertProblem(http.get("/v1/me", access), 401);
     assertThat(audit("admin.role_change")).anySatisfy(e -> assertThat(e.getJsonObject("detail").getString("to"))
         .isEqualTo("guest"));
@@ -298,6 +299,88 @@ abstract class AuthFlowContract {
     assertProblem(http.get("/v1/admin/audit", access), 403);
     assertProblem(http.post("/v1/admin/users", new JsonObject().put("users",
         new JsonArray().add(new JsonObject().put("username", "x1"))), access), 403);
+  }
+
+  @Test
+  void aReadOnlyTokenReadsButCannotWriteOrManageTheAccount() {
+    register("mia");
+    String access = login("mia", PASSWORD).getString("accessToken");
+    HttpResponse<String> created = http.post("/v1/me/tokens", new JsonObject().put("name", "dashboard")
+        .put("scopes", new JsonArray().add("read")), access);
+    String pat = new JsonObject(created.body()).getString("token");
+    String id = new JsonObject(created.body()).getString("id");
+    assertThat(http.get("/v1/me", pat).statusCode()).isEqualTo(200);
+    assertProblem(http.send("DELETE", "/v1/me/tokens/" + id, null, pat), 403);
+    assertProblem(http.get("/v1/me/sessions", pat), 403);
+    assertProblem(http.get("/v1/me/tokens", pat), 403);
+    assertThat(http.get("/v1/me", pat).statusCode()).as("the token still works").isEqualTo(200);
+  }
+
+  @Test
+  void personalTokensDieWithAPasswordChange() {
+    register("noa");
+    String access = login("noa", PASSWORD).getString("accessToken");
+    String pat = new JsonObject(http.post("/v1/me/tokens", new JsonObject().put("name", "ci")
+        .put("scopes", new JsonArray().add("read").add("write")), access).body()).getString("token");
+    assertThat(http.get("/v1/me", pat).statusCode()).isEqualTo(200);
+    HttpResponse<String> change = http.post("/v1/me/password", new JsonObject().put("currentPassword", PASSWORD)
+        .put("newPassword", "another long password"), access);
+    assertThat(change.statusCode()).isEqualTo(204);
+    assertProblem(http.get("/v1/me", pat), 401);
+  }
+
+  @Test
+  void guessingTheCurrentPasswordIsLimitedLikeLogin() {
+    register("oli");
+    String access = login("oli", PASSWORD).getString("accessToken");
+    int limited = 0;
+    for (int i = 0; i < 7; i++) {
+      HttpResponse<String> r = http.post("/v1/me/password", new JsonObject().put("currentPassword", "guess number " + i)
+          .put("newPassword", "whatever new password"), access);
+      if (r.statusCode() == 429) {
+        limited++;
+      } else {
+        assertProblem(r, 403);
+      }
+    }
+    // 6 attempts per 15 minutes per account, one spent by the login above.
+    assertThat(limited).isEqualTo(2);
+  }
+
+  @Test
+  void aCsrfHeaderThatDiffersFromTheCookieIsRefused() {
+    register("pia");
+    HttpResponse<String> r = http.post("/v1/auth/login", new JsonObject().put("username", "pia")
+        .put("password", PASSWORD).put("client", "browser"), null);
+    String refreshCookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("uc_refresh="))
+        .findFirst().orElseThrow();
+    String refreshValue = refreshCookie.substring("uc_refresh=".length(), refreshCookie.indexOf(';'));
+    String csrf = new JsonObject(r.body()).getString("csrfToken");
+    assertProblem(http.send(http.request("/v1/auth/refresh")
+        .header("Cookie", "uc_refresh=" + refreshValue + "; uc_csrf=" + csrf).header("X-CSRF-Token", csrf + "x")
+        .POST(HttpRequest.BodyPublishers.noBody()).build()), 403);
+  }
+
+  @Test
+  void concurrentRefreshesWithOneTokenSucceedOnce() throws Exception {
+    register("quin");
+    String refreshToken = login("quin", PASSWORD).getString("refreshToken");
+    List<java.util.concurrent.CompletableFuture<Integer>> attempts = new java.util.ArrayList<>();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    for (int i = 0; i < 6; i++) {
+      attempts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return refresh(refreshToken).statusCode();
+      }));
+    }
+    start.countDown();
+    List<Integer> statuses = attempts.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    assertThat(statuses.stream().filter(c -> c == 200).count()).as(statuses.toString()).isEqualTo(1);
+    assertThat(statuses).allMatch(c -> c == 200 || c == 401);
   }
 
   // ---- rate limits

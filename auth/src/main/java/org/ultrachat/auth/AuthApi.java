@@ -104,7 +104,8 @@ final class AuthApi implements ApiRoutes.Mount {
     auth.refresh(token, origin(ctx))
         .onSuccess(tokens -> ctx.json(tokensBody(ctx, tokens, fromBody.isEmpty())))
         .onFailure(e -> {
-          if (fromBody.isEmpty()) {
+          // A refused token is dead: drop the cookies. A server fault (5xx) must not log the browser out.
+          if (fromBody.isEmpty() && e instanceof ProblemException p && (p.status() == 401 || p.status() == 403)) {
             clearCookies(ctx);
           }
           ctx.fail(e);
@@ -140,12 +141,21 @@ final class AuthApi implements ApiRoutes.Mount {
     }
     String csrf = Secrets.random();
     long maxAge = Duration.between(java.time.Instant.now(), tokens.session().expiresAt()).toSeconds();
-    boolean tls = ctx.request().isSSL();
+    boolean tls = overTls(ctx);
     ctx.response().addCookie(Cookie.cookie(REFRESH_COOKIE, tokens.refreshToken()).setPath(REFRESH_PATH)
         .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(tls).setMaxAge(maxAge));
     ctx.response().addCookie(Cookie.cookie(CSRF_COOKIE, csrf).setPath("/")
         .setSameSite(CookieSameSite.STRICT).setSecure(tls).setMaxAge(maxAge));
     return body.put("csrfToken", csrf);
+  }
+
+  /**
+   * Whether the browser reached us over TLS, directly or through a proxy that says so. Trusting
+   * {@code X-Forwarded-Proto} from anyone is safe here: it can only add {@code Secure}, which
+   * makes a cookie stricter, never looser.
+   */
+  static boolean overTls(RoutingContext ctx) {
+    return ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
   }
 
   private static void clearCookies(RoutingContext ctx) {

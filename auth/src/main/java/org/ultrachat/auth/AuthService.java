@@ -133,7 +133,7 @@ final class AuthService {
   private Future<Tokens> startSession(User user, Origin origin) {
     Instant now = Instant.now();
     Session session = new Session(Ids.newId(), user.id(), now, now, now.plus(SESSION_LIFETIME), Optional.empty(),
-        origin.ip(), origin.userAgent());
+        user.tokenVersion(), origin.ip(), origin.userAgent());
     String refresh = Secrets.random();
     return store.database().writer().withTransaction(conn -> store.insertSession(conn, session)
             .compose(v -> store.insertRefreshToken(conn, Secrets.hash(refresh), session.id()))
@@ -177,6 +177,10 @@ final class AuthService {
           if (user.isEmpty() || user.get().disabled()) {
             return Future.failedFuture(new ProblemException.Unauthorized("the account is disabled"));
           }
+          if (user.get().tokenVersion() != session.get().tokenVersion()) {
+            // The password or role changed after this login (perhaps while it was being checked).
+            return Future.failedFuture(new ProblemException.Unauthorized("the session has ended; log in again"));
+          }
           return store.spendRefreshToken(conn, hash).compose(spent -> spent
               ? renew(conn, user.get(), session.get(), origin, now)
               // Another request spent it between our read and our update: the same token was used twice.
@@ -198,7 +202,7 @@ final class AuthService {
     boolean renewing = now.isAfter(session.expiresAt().minus(RENEWAL_WINDOW));
     Session after = renewing
         ? new Session(session.id(), session.userId(), session.createdAt(), now, now.plus(SESSION_LIFETIME),
-            Optional.empty(), origin.ip(), session.userAgent())
+            Optional.empty(), session.tokenVersion(), origin.ip(), session.userAgent())
         : session;
     Future<Void> renewal = renewing ? store.renewSession(conn, session.id(), after.expiresAt(), origin.ip())
         : Future.succeededFuture();
@@ -228,10 +232,12 @@ final class AuthService {
   }
 
   Future<List<Session>> sessions(Caller caller) {
+    Accounts.requireSession(caller);
     return store.activeSessions(caller.userId());
   }
 
   Future<Void> revokeSession(Caller caller, String sessionId, Origin origin) {
+    Accounts.requireSession(caller);
     return store.sessionById(store.database().reader(), sessionId).compose(s -> {
       if (s.isEmpty() || !s.get().userId().equals(caller.userId())) {
         return Future.failedFuture(new ProblemException.NotFound("no such session"));
@@ -250,7 +256,8 @@ final class AuthService {
   Future<Void> changePassword(Caller caller, String current, String next, Origin origin) {
     Accounts.requireSession(caller);
     Accounts.checkNewPassword(next);
-    return store.userById(caller.userId()).compose(user -> checkPassword(user, current).compose(ok -> {
+    return store.userById(caller.userId()).compose(user -> limitAttempts(user, origin, "auth.password_change")
+        .compose(v -> checkPassword(user, current)).compose(ok -> {
       if (!ok) {
         return audit.record(event("auth.password_change", Outcome.FAILURE, Optional.of(caller.userId()),
                 Optional.of(caller.userId()), origin, new JsonObject().put("reason", "wrong current password")))
@@ -259,12 +266,26 @@ final class AuthService {
       return hash(next).compose(h -> store.database().writer().withTransaction(conn ->
           store.setPassword(conn, caller.userId(), h, true)
               .compose(v -> store.revokeUserSessions(conn, caller.userId(), "password-change"))
+              .compose(v -> store.revokeUserAccessTokens(conn, caller.userId()))
               .compose(v -> audit.record(conn, event("auth.password_change", Outcome.SUCCESS,
                   Optional.of(caller.userId()), Optional.of(caller.userId()), origin, new JsonObject())))));
-    })).onSuccess(v -> {
-      credentials.invalidateUser(caller.userId());
-      credentials.invalidateAllSessions();
-    });
+    })).compose(v -> forgetPersonalTokens(caller.userId()));
+  }
+
+  /** Guessing a password through password change costs the same per-account budget as login. */
+  private Future<Void> limitAttempts(Optional<User> user, Origin origin, String action) {
+    String name = user.map(User::username).orElse("?");
+    return loginLimiter.acquire("login:" + name).compose(decision -> decision.allowed() ? Future.succeededFuture()
+        : audit.record(event(action, Outcome.DENIED, user.map(User::id), user.map(User::id), origin,
+                new JsonObject().put("reason", "too many attempts for this account")))
+            .compose(v -> Future.failedFuture(new ProblemException.TooManyRequests(
+                "too many password attempts for this account; try again later", decision.retryAfterSeconds()))));
+  }
+
+  private Future<Void> forgetPersonalTokens(String userId) {
+    credentials.invalidateUser(userId);
+    return store.accessTokenHashes(userId).onSuccess(hashes -> hashes.forEach(credentials::invalidatePersonalToken))
+        .mapEmpty();
   }
 
   // ---- personal access tokens
@@ -289,10 +310,12 @@ final class AuthService {
   }
 
   Future<List<PersonalToken>> tokens(Caller caller) {
+    Accounts.requireSession(caller);
     return store.accessTokens(caller.userId());
   }
 
   Future<Void> revokeToken(Caller caller, String tokenId, Origin origin) {
+    Accounts.requireSession(caller);
     return store.database().writer().withTransaction(conn -> store.revokeAccessToken(conn, caller.userId(), tokenId)
             .compose(revoked -> revoked
                 ? audit.record(conn, event("auth.token_revoke", Outcome.SUCCESS, Optional.of(caller.userId()),

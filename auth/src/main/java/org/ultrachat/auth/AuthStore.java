@@ -25,8 +25,7 @@ final class AuthStore {
   private static final String USER_BY_NAME = "SELECT " + USER_COLUMNS + " FROM users WHERE username = #{username}";
   private static final String USERS_PAGE = "SELECT " + USER_COLUMNS + " FROM users WHERE id > #{after} "
       + "ORDER BY id LIMIT #{limit}";
-  private static final String COUNT_ADMINS =
-      "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL";
+  private static final String ACTIVE_ADMINS = "SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL";
   private static final String SET_PASSWORD = "UPDATE users SET password_hash = #{hash}, updated_at = #{now} "
       + "WHERE id = #{id}";
   private static final String SET_PASSWORD_AND_REVOKE = "UPDATE users SET password_hash = #{hash}, "
@@ -37,9 +36,9 @@ final class AuthStore {
       + "token_version = token_version + 1, updated_at = #{now} WHERE id = #{id}";
 
   private static final String SESSION_COLUMNS =
-      "id, user_id, created_at, renewed_at, expires_at, revoked_at, revoke_reason, ip, user_agent";
+      "id, user_id, created_at, renewed_at, expires_at, revoked_at, revoke_reason, token_version, ip, user_agent";
   private static final String INSERT_SESSION = "INSERT INTO sessions (" + SESSION_COLUMNS + ") VALUES "
-      + "(#{id}, #{userId}, #{now}, #{now}, #{expiresAt}, NULL, NULL, #{ip}, #{userAgent})";
+      + "(#{id}, #{userId}, #{now}, #{now}, #{expiresAt}, NULL, NULL, #{tokenVersion}, #{ip}, #{userAgent})";
   private static final String SESSION_BY_ID = "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = #{id}";
   private static final String SESSIONS_OF_USER = "SELECT " + SESSION_COLUMNS + " FROM sessions "
       + "WHERE user_id = #{userId} AND revoked_at IS NULL AND expires_at > #{now} ORDER BY created_at DESC LIMIT 100";
@@ -65,6 +64,8 @@ final class AuthStore {
       + "WHERE user_id = #{userId} AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 200";
   private static final String REVOKE_PAT = "UPDATE access_tokens SET revoked_at = #{now} "
       + "WHERE id = #{id} AND user_id = #{userId} AND revoked_at IS NULL";
+  private static final String REVOKE_USER_PATS = "UPDATE access_tokens SET revoked_at = #{now} "
+      + "WHERE user_id = #{userId} AND revoked_at IS NULL";
   private static final String PAT_HASHES_OF_USER = "SELECT token_hash FROM access_tokens WHERE user_id = #{userId}";
 
   private final Database db;
@@ -104,8 +105,15 @@ final class AuthStore {
     return SqlTemplate.forQuery(db.reader(), USERS_PAGE).execute(p).map(rows -> list(rows).stream().map(AuthStore::user).toList());
   }
 
+  /**
+   * @return how many enabled admins there are. On PostgreSQL their rows are locked until the
+   *     transaction ends, so two concurrent demotions cannot both see "another admin remains"
+   *     (SQLite has one writer, so its transactions never interleave).
+   */
   Future<Long> activeAdmins(SqlClient client) {
-    return SqlTemplate.forQuery(client, COUNT_ADMINS).execute(Map.of()).map(rows -> rows.iterator().next().getLong("n"));
+    String sql = db.dialect() == org.ultrachat.platform.store.Dialect.POSTGRESQL ? ACTIVE_ADMINS + " FOR UPDATE"
+        : ACTIVE_ADMINS;
+    return SqlTemplate.forQuery(client, sql).execute(Map.of()).map(rows -> (long) rows.size());
   }
 
   Future<Void> setPassword(SqlClient client, String userId, String hash, boolean revokeTokens) {
@@ -127,6 +135,7 @@ final class AuthStore {
   Future<Void> insertSession(SqlClient client, Session s) {
     Map<String, Object> p = params("id", s.id(), "userId", s.userId(), "ip", s.ip(), "userAgent", s.userAgent());
     p.put("expiresAt", s.expiresAt().toEpochMilli());
+    p.put("tokenVersion", s.tokenVersion());
     return update(client, INSERT_SESSION, p);
   }
 
@@ -196,6 +205,10 @@ final class AuthStore {
         .map(r -> r.rowCount() == 1);
   }
 
+  Future<Void> revokeUserAccessTokens(SqlClient client, String userId) {
+    return update(client, REVOKE_USER_PATS, params("userId", userId));
+  }
+
   Future<List<String>> accessTokenHashes(String userId) {
     return SqlTemplate.forQuery(db.reader(), PAT_HASHES_OF_USER).execute(params("userId", userId))
         .map(rows -> list(rows).stream().map(r -> r.getString("token_hash")).toList());
@@ -212,7 +225,7 @@ final class AuthStore {
   private static Session session(Row r) {
     return new Session(r.getString("id"), r.getString("user_id"), Instant.ofEpochMilli(r.getLong("created_at")),
         Instant.ofEpochMilli(r.getLong("renewed_at")), Instant.ofEpochMilli(r.getLong("expires_at")),
-        instant(r, "revoked_at"), r.getString("ip"), r.getString("user_agent"));
+        instant(r, "revoked_at"), r.getInteger("token_version"), r.getString("ip"), r.getString("user_agent"));
   }
 
   private static PersonalToken personalToken(Row r) {

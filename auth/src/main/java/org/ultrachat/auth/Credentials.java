@@ -56,11 +56,6 @@ final class Credentials {
     sessions.synchronous().invalidate(id);
   }
 
-  /** Drops every cached session; used when all of a user's sessions are revoked at once. */
-  void invalidateAllSessions() {
-    sessions.synchronous().invalidateAll();
-  }
-
   void invalidatePersonalToken(String hash) {
     personalTokens.synchronous().invalidate(hash);
   }

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** A login session: the family of refresh tokens issued from one login. */
 record Session(String id, String userId, Instant createdAt, Instant renewedAt, Instant expiresAt,
-               Optional<Instant> revokedAt, String ip, String userAgent) {
+               Optional<Instant> revokedAt, int tokenVersion, String ip, String userAgent) {
 
   boolean activeAt(Instant now) {
     return revokedAt.isEmpty() && now.isBefore(expiresAt);

@@ -112,7 +112,17 @@ final class SigningKeys {
     if (known != null) {
       return Future.succeededFuture(Optional.of(known));
     }
-    return sharedReload().map(v -> Optional.ofNullable(keyring.keys().get(kid)));
+    // The shared reload completes on whichever context started it; answer on the caller's own.
+    io.vertx.core.Context caller = vertx.getOrCreateContext();
+    io.vertx.core.Promise<Optional<RSAKey>> answer = io.vertx.core.Promise.promise();
+    sharedReload().onComplete(done -> caller.runOnContext(v -> {
+      if (done.succeeded()) {
+        answer.complete(Optional.ofNullable(keyring.keys().get(kid)));
+      } else {
+        answer.fail(done.cause());
+      }
+    }));
+    return answer.future();
   }
 
   private synchronized Future<Void> sharedReload() {

@@ -122,10 +122,7 @@ final class UserAdministration {
                   Optional.of(admin.userId()), Optional.of(userId), origin, new JsonObject()))))
               .orElse(Future.succeededFuture()))
           .compose(v -> store.userById(conn, userId)).map(Optional::orElseThrow);
-    })).onSuccess(u -> {
-      credentials.invalidateUser(userId);
-      credentials.invalidateAllSessions();
-    });
+    })).onSuccess(u -> credentials.invalidateUser(userId));
   }
 
   /** Sets a new password for a user; their tokens and sessions end. */
@@ -139,13 +136,16 @@ final class UserAdministration {
           }
           return store.setPassword(conn, userId, hash, true)
               .compose(v -> store.revokeUserSessions(conn, userId, "password-reset"))
+              .compose(v -> store.revokeUserAccessTokens(conn, userId))
               .compose(v -> audit.record(conn, event("admin.password_reset", Outcome.SUCCESS,
                   Optional.of(admin.userId()), Optional.of(userId), origin, new JsonObject())));
         })))
-        .onSuccess(v -> {
+        .compose(v -> store.accessTokenHashes(userId))
+        .onSuccess(hashes -> {
           credentials.invalidateUser(userId);
-          credentials.invalidateAllSessions();
-        });
+          hashes.forEach(credentials::invalidatePersonalToken);
+        })
+        .mapEmpty();
   }
 
   Future<List<User>> users(Caller admin, Optional<String> after, int limit) {

@@ -23,6 +23,7 @@ CREATE TABLE sessions (
   expires_at    BIGINT NOT NULL,
   revoked_at    BIGINT,
   revoke_reason VARCHAR(32),
+  token_version INTEGER NOT NULL,               -- the user's token version at login; refresh needs it current
   ip            VARCHAR(64) NOT NULL,
   user_agent    VARCHAR(256) NOT NULL
 );

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.http.Authenticator;
+import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.ratelimit.ClientAddress;
 
 /**
@@ -118,6 +119,13 @@ public final class Edge {
   private static Handler<RoutingContext> authentication(Authenticator authenticator, RateLimits limits) {
     return ctx -> authenticator.authenticate(ctx)
         .onSuccess(caller -> {
+          // A credential with narrow scopes (a read-only personal access token) reads and nothing more.
+          HttpMethod method = ctx.request().method();
+          String needed = method == HttpMethod.GET || method == HttpMethod.HEAD ? "read" : "write";
+          if (!caller.hasScope(needed)) {
+            ctx.fail(new ProblemException.Forbidden("this token lacks the '" + needed + "' scope"));
+            return;
+          }
           ctx.put(Authenticator.CALLER, caller);
           limits.byUser(ctx, caller);
         })

@@ -24,7 +24,8 @@ final class SecurityHeaders implements Handler<RoutingContext> {
     h.set("Cross-Origin-Resource-Policy", "same-origin");
     h.set("Permissions-Policy", "camera=(), geolocation=(), payment=()");
     h.set("Cache-Control", "no-store");
-    if (ctx.request().isSSL()) {
+    // Browsers ignore HSTS received over plain HTTP, so believing a proxy's X-Forwarded-Proto costs nothing.
+    if (ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"))) {
       h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
     ctx.next();

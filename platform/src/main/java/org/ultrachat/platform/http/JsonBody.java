@@ -25,7 +25,7 @@ public final class JsonBody {
   /** @return the body of a request that must carry a JSON object */
   public static JsonBody of(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+    if (type == null || !type.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
       throw new ProblemException(415, "unsupported-media-type", "Unsupported media type",
           "the body must be application/json");
     }
@@ -93,6 +93,10 @@ public final class JsonBody {
     }
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new ProblemException.BadInput("'" + field + "' must be a whole number");
+    }
+    // Compare as double first: longValue() of a huge integer wraps around.
+    if (n.doubleValue() < min || n.doubleValue() > max) {
+      throw new ProblemException.BadInput("'" + field + "' must be between " + min + " and " + max);
     }
     long value = n.longValue();
     if (value < min || value > max) {
