@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import org.ultrachat.platform.crypto.MasterKey;
@@ -51,16 +51,18 @@ public final class BlindIndex {
   }
 
   /**
-   * @return the distinct tokens of a message body, in order of first appearance, at most
-   *     {@link #MAX_DOCUMENT_TOKENS}; empty when it has no indexable word
+   * @return the distinct tokens of a message body, sorted (so their order says nothing of the
+   *     order of the words), at most {@link #MAX_DOCUMENT_TOKENS}, from the words that come first;
+   *     empty when it has no indexable word
    */
   public List<String> documentTokens(String body) {
     return tokens(Terms.of(body, Terms.Side.MESSAGE, MAX_DOCUMENT_TOKENS));
   }
 
   /**
-   * @return the distinct tokens of a query's words, every one of which a matching message has;
-   *     empty when the query has no indexable word (only stop words, punctuation or emoji)
+   * @return the distinct tokens of a query's words, sorted, every one of which a matching message
+   *     has; empty when the query has no indexable word (only stop words, punctuation or emoji),
+   *     which matches nothing, not everything
    * @throws ProblemException.BadInput when the query has more than {@link #MAX_QUERY_TOKENS} words
    */
   public List<String> queryTokens(String query) {
@@ -73,7 +75,7 @@ public final class BlindIndex {
 
   private List<String> tokens(List<Terms.Term> terms) {
     Mac mac = mac();
-    Set<String> tokens = new LinkedHashSet<>();
+    Set<String> tokens = new TreeSet<>();
     for (Terms.Term term : terms) {
       mac.update((FORMAT + "|" + term.kind().domain + "|").getBytes(StandardCharsets.UTF_8));
       byte[] hash = mac.doFinal(term.value().getBytes(StandardCharsets.UTF_8));

@@ -72,7 +72,13 @@ class BlindIndexTest {
     BlindIndex fixed = index(FIXED_MASTER_KEY);
     assertThat(fixed.queryTokens("Running")).containsExactly("pnqfBwAI3HZ3jF8cLZEdGQ");
     assertThat(fixed.queryTokens("@alice #deploy"))
-        .containsExactly("18MuvifRH5CVGmFNo4k-tA", "tKNfgot5-ubpLs7pTUUY4A");
+        .containsExactlyInAnyOrder("18MuvifRH5CVGmFNo4k-tA", "tKNfgot5-ubpLs7pTUUY4A");
+  }
+
+  @Test
+  void tokensAreSortedSoTheirOrderSaysNothingOfTheWordOrder() {
+    List<String> forwards = index.documentTokens("alpha bravo charlie delta echo foxtrot");
+    assertThat(forwards).isSorted().isEqualTo(index.documentTokens("foxtrot echo delta charlie bravo alpha"));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.junit.jupiter.api.Test;
 import org.ultrachat.platform.search.Terms.Kind;
 import org.ultrachat.platform.search.Terms.Side;
@@ -47,9 +48,15 @@ class TermsTest {
   }
 
   @Test
+  void stemmingSometimesJoinsDifferentWords() {
+    assertThat(words("university")).isEqualTo(words("universe")); // as docs/architecture.md says
+  }
+
+  @Test
   void stopWordsAndOneCharacterWordsAreNotIndexed() {
     assertThat(words("To be, or not to be: that is the question. I x 7"))
         .containsExactly("question");
+    assertThat(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET).hasSize(33); // the count docs/architecture.md gives
   }
 
   @Test
