@@ -13,11 +13,13 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ultrachat.platform.config.Config;
@@ -25,8 +27,9 @@ import org.ultrachat.platform.config.ConfigException;
 import org.ultrachat.platform.config.Setting;
 
 /**
- * The operator's 256-bit master key. It only wraps and unwraps data keys; data is never
- * encrypted with it directly. Its bytes are never logged nor shown by {@link #toString()}.
+ * The operator's 256-bit master key. It only wraps and unwraps data keys and derives sub-keys
+ * (such as the search key); data is never encrypted with it directly. Its bytes are never logged
+ * nor shown by {@link #toString()}.
  */
 public final class MasterKey {
   private static final Logger LOG = LoggerFactory.getLogger(MasterKey.class);
@@ -189,6 +192,31 @@ public final class MasterKey {
     } catch (AEADBadTagException e) {
       throw new IllegalStateException("master key does not match the data keys in the store (data key " + keyId
           + " does not unwrap); start with the master key this store was created with");
+    }
+  }
+
+  /**
+   * Derives a 256-bit sub-key for {@code label} with HKDF-SHA256 (RFC 5869: the master key as
+   * input key material, no salt, the label's UTF-8 as info). The same master key and label always
+   * give the same key; other labels give independent keys, and a sub-key reveals nothing of the
+   * master key or of the data keys (which are random, not derived).
+   *
+   * @param label what the key is for, with a version, e.g. {@code "ultrachat search key v1"}
+   * @return an {@code HmacSHA256} key
+   * @throws IllegalArgumentException when {@code label} is blank
+   */
+  public SecretKey derive(String label) {
+    Objects.requireNonNull(label, "label");
+    if (label.isBlank()) {
+      throw new IllegalArgumentException("a derived key needs a label saying what it is for");
+    }
+    byte[] ikm = key.getEncoded();
+    byte[] okm = Hkdf.sha256(new byte[0], ikm, label.getBytes(StandardCharsets.UTF_8), AesGcm.KEY_BYTES);
+    try {
+      return new SecretKeySpec(okm, "HmacSHA256");
+    } finally {
+      Arrays.fill(ikm, (byte) 0);
+      Arrays.fill(okm, (byte) 0);
     }
   }
 

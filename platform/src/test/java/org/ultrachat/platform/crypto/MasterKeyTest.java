@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -141,6 +142,36 @@ class MasterKeyTest {
     MasterKey other = MasterKey.load(config(Setting.MASTER_KEY, randomKey()));
     assertThatThrownBy(() -> other.unwrap(1, wrapped))
         .hasMessageContaining("master key does not match the data keys in the store");
+  }
+
+  @Test
+  void aDerivedKeyIsTheSameForOneMasterKeyAndLabelAndDiffersOtherwise() {
+    String key = randomKey();
+    MasterKey master = MasterKey.load(config(Setting.MASTER_KEY, key));
+    byte[] search = master.derive("ultrachat search key v1").getEncoded();
+
+    assertThat(search).hasSize(32)
+        .isEqualTo(MasterKey.load(config(Setting.MASTER_KEY, key)).derive("ultrachat search key v1").getEncoded())
+        .isNotEqualTo(master.derive("ultrachat search key v2").getEncoded())
+        .isNotEqualTo(MasterKey.load(config(Setting.MASTER_KEY, randomKey())).derive("ultrachat search key v1")
+            .getEncoded())
+        .isNotEqualTo(Base64.getDecoder().decode(key));
+  }
+
+  @Test
+  void aDerivedKeyIsHkdfSha256OfTheMasterKeyWithoutSaltAndTheLabelAsInfo() {
+    byte[] raw = AesGcm.randomBytes(32);
+    MasterKey master = MasterKey.load(config(Setting.MASTER_KEY, Base64.getEncoder().encodeToString(raw)));
+    assertThat(master.derive("label").getEncoded())
+        .isEqualTo(Hkdf.sha256(new byte[32], raw, "label".getBytes(StandardCharsets.UTF_8), 32));
+    assertThat(master.derive("label").getAlgorithm()).isEqualTo("HmacSHA256");
+  }
+
+  @Test
+  void aDerivedKeyNeedsALabel() {
+    MasterKey master = MasterKey.load(config(Setting.MASTER_KEY, randomKey()));
+    assertThatThrownBy(() -> master.derive(" ")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("label");
   }
 
   @Test
