@@ -21,7 +21,11 @@ import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import org.ultrachat.auth.AuthModule;
+import org.ultrachat.chat.ChatModule;
 import org.ultrachat.gateway.Edge;
+import org.ultrachat.platform.bus.Bus;
+import org.ultrachat.platform.bus.LocalBus;
+import org.ultrachat.platform.search.BlindIndex;
 import org.ultrachat.gateway.EdgeLimits;
 import org.ultrachat.platform.audit.AuditLog;
 import org.ultrachat.platform.crypto.DataProtection;
@@ -47,9 +51,9 @@ import org.ultrachat.platform.store.StoreTarget;
  */
 public final class Node {
   /** Services that exist in this build, in start order. */
-  static final List<String> KNOWN_SERVICES = List.of("gateway", "auth");
+  static final List<String> KNOWN_SERVICES = List.of("gateway", "auth", "chat");
   /** Modules that own tables, in migration order. */
-  static final List<String> MIGRATED_MODULES = List.of("platform", "auth");
+  static final List<String> MIGRATED_MODULES = List.of("platform", "auth", "chat");
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
@@ -110,6 +114,12 @@ public final class Node {
               RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_LOGIN))).await())
           : Optional.empty();
 
+      Bus bus = new LocalBus(vertx);
+      Optional<ChatModule> chat = services.contains("chat")
+          ? Optional.of(ChatModule.create(database, protection, config.string(Setting.CHAT_ENCRYPTION).equals("on"),
+              BlindIndex.create(masterKey), auth.orElseThrow().directory(), bus, database.writer()::withTransaction))
+          : Optional.empty();
+
       Map<String, Supplier<Future<Void>>> readiness = Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
       int port = -1;
       Optional<Edge.Parts> edge = Optional.empty();
@@ -120,6 +130,7 @@ public final class Node {
         Authenticator authenticator = auth.map(AuthModule::authenticator).orElse(Authenticator.refuseAll());
         List<ApiRoutes.Mount> mounts = new ArrayList<>();
         auth.ifPresent(a -> mounts.add(a.routes()));
+        chat.ifPresent(c -> mounts.add(c.routes()));
         Edge.Parts parts = new Edge.Parts(config, registry, readiness, authenticator, mounts, EdgeLimits.inMemory(config));
         port = Gateway.start(vertx, parts).await();
         edge = Optional.of(parts);
@@ -152,6 +163,9 @@ public final class Node {
         throw new ConfigException("unknown service '" + name + "' in " + Setting.SERVICES.key()
             + "; this build has: " + String.join(", ", KNOWN_SERVICES) + " (or all)");
       }
+    }
+    if (chosen.contains("chat") && !chosen.contains("auth")) {
+      throw new ConfigException("the chat service needs the auth service on the same node in this build");
     }
     if (chosen.isEmpty()) {
       throw new ConfigException(Setting.SERVICES.key() + " names no service");

@@ -8,6 +8,7 @@ import org.ultrachat.platform.audit.AuditLog;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.crypto.DataProtection;
+import org.ultrachat.platform.directory.UserDirectory;
 import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.ratelimit.RateLimiter;
@@ -26,12 +27,15 @@ public final class AuthModule {
   private final AuthApi api;
   private final TokenAuthenticator authenticator;
   private final UserAdministration administration;
+  private final UserDirectory directory;
 
-  private AuthModule(SigningKeys keys, AuthApi api, TokenAuthenticator authenticator, UserAdministration administration) {
+  private AuthModule(SigningKeys keys, AuthApi api, TokenAuthenticator authenticator, UserAdministration administration,
+                     UserDirectory directory) {
     this.keys = keys;
     this.api = api;
     this.authenticator = authenticator;
     this.administration = administration;
+    this.directory = directory;
   }
 
   /**
@@ -53,13 +57,18 @@ public final class AuthModule {
     return keys.start().map(v -> {
       vertx.setPeriodic(KEY_RELOAD_INTERVAL.toMillis(), id -> keys.reload());
       return new AuthModule(keys, new AuthApi(service, administration, keys),
-          new TokenAuthenticator(accessTokens, credentials), administration);
+          new TokenAuthenticator(accessTokens, credentials), administration, new Directory(store, credentials));
     });
   }
 
   /** @return the routes to mount at the edge */
   public ApiRoutes.Mount routes() {
     return api;
+  }
+
+  /** @return who the users are, for other services on this node */
+  public UserDirectory directory() {
+    return directory;
   }
 
   /** @return the authenticator for protected routes */

@@ -106,6 +106,9 @@ public final class Config {
     range(errors, Setting.PASSWORD_HASH_MEMORY_KIB, 19_456, 4 * 1024 * 1024);
     range(errors, Setting.PASSWORD_HASH_ITERATIONS, 2, 100);
     range(errors, Setting.PASSWORD_HASH_PARALLELISM, 1, 64);
+    if (!List.of("on", "off").contains(string(Setting.CHAT_ENCRYPTION))) {
+      errors.add(Setting.CHAT_ENCRYPTION.key() + " must be on or off (got '" + string(Setting.CHAT_ENCRYPTION) + "')");
+    }
     if (!List.of("open", "closed").contains(string(Setting.REGISTRATION))) {
       errors.add(Setting.REGISTRATION.key() + " must be open or closed (got '" + string(Setting.REGISTRATION) + "')");
     }

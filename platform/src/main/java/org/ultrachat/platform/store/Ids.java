@@ -23,6 +23,11 @@ public final class Ids {
     return new UUID(msb, lsb).toString();
   }
 
+  /** @return the creation time, in epoch milliseconds, of a UUIDv7 made by {@link #newId()} */
+  public static long timeOf(String id) {
+    return UUID.fromString(id).getMostSignificantBits() >>> 16;
+  }
+
   /** @return whether the text is a canonical lowercase UUID */
   public static boolean isId(String text) {
     return text != null && text.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");

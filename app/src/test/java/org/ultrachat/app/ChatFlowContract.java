@@ -1,0 +1,390 @@
+package org.ultrachat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.Setting;
+
+/**
+ * The chat service end to end over REST, on a real node and store. Users come from the admin
+ * provisioning path (personal access tokens), as a benchmark would make them.
+ */
+abstract class ChatFlowContract {
+  @TempDir
+  Path dir;
+  Node node;
+  Http http;
+  String ana;
+  String ben;
+  String cid;
+  String anaId;
+  String benId;
+  String cidId;
+
+  abstract Map<Setting, String> storeSettings();
+
+  /** @return a plain JDBC connection to the node's store, to check what is stored */
+  abstract Connection store() throws Exception;
+
+  void storeClosed() {
+  }
+
+  @BeforeEach
+  void start() {
+    Map<Setting, String> settings = new HashMap<>(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
+        Setting.DATA_DIR, dir.resolve("data").toString()));
+    settings.putAll(storeSettings());
+    node = Node.start(Config.defaults().with(settings));
+    http = new Http(node.port());
+    node.auth().createUser("root", "Root", "root password long", true).await();
+    String admin = new JsonObject(http.post("/v1/auth/login", new JsonObject().put("username", "root")
+        .put("password", "root password long"), null).body()).getString("accessToken");
+    JsonArray users = new JsonArray();
+    for (String name : List.of("ana", "ben", "cid")) {
+      users.add(new JsonObject().put("username", name));
+    }
+    JsonArray created = new JsonObject(http.post("/v1/admin/users", new JsonObject().put("users", users), admin).body())
+        .getJsonArray("users");
+    ana = created.getJsonObject(0).getString("token");
+    anaId = created.getJsonObject(0).getJsonObject("user").getString("id");
+    ben = created.getJsonObject(1).getString("token");
+    benId = created.getJsonObject(1).getJsonObject("user").getString("id");
+    cid = created.getJsonObject(2).getString("token");
+    cidId = created.getJsonObject(2).getJsonObject("user").getString("id");
+  }
+
+  @AfterEach
+  void stop() {
+    if (node != null) {
+      node.stop();
+    }
+    storeClosed();
+  }
+
+  // ---- helpers
+
+  JsonObject ok(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
+    return new JsonObject(r.body());
+  }
+
+  static void problem(HttpResponse<String> r, int status) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  String channel(String token, String kind, String name) {
+    return ok(http.post("/v1/channels", new JsonObject().put("kind", kind).put("name", name), token)).getString("id");
+  }
+
+  JsonObject post(String token, String channelId, String body) {
+    return ok(http.post("/v1/channels/" + channelId + "/messages", new JsonObject().put("body", body), token));
+  }
+
+  List<JsonObject> history(String token, String channelId) {
+    return ok(http.get("/v1/channels/" + channelId + "/messages?limit=100", token)).getJsonArray("messages").stream()
+        .map(JsonObject.class::cast).toList();
+  }
+
+  List<Long> eventSeqs(String channelId) throws Exception {
+    List<Long> seqs = new ArrayList<>();
+    try (Connection c = store(); ResultSet rs = c.createStatement().executeQuery(
+        "SELECT seq FROM channel_events WHERE channel_id = '" + channelId + "' ORDER BY seq")) {
+      while (rs.next()) {
+        seqs.add(rs.getLong(1));
+      }
+    }
+    return seqs;
+  }
+
+  // ---- conversations
+
+  @Test
+  void twoUsersConverseInAChannelAThreadAndADirectMessage() {
+    String general = channel(ana, "public", "general");
+    ok(http.send("POST", "/v1/channels/" + general + "/join", null, ben));
+    JsonObject hello = post(ana, general, "hello @ben, ready for the launch?");
+    assertThat(hello.getJsonArray("mentions")).containsExactly(benId);
+    JsonObject reply = ok(http.post("/v1/channels/" + general + "/messages", new JsonObject().put("body", "yes, all set")
+        .put("threadRootId", hello.getString("id")), ben));
+    assertThat(reply.getLong("seq")).isGreaterThan(hello.getLong("seq"));
+
+    List<JsonObject> seenByBen = history(ben, general);
+    assertThat(seenByBen).extracting(m -> m.getString("body")).containsExactly("hello @ben, ready for the launch?");
+    assertThat(seenByBen.get(0).getInteger("replyCount")).isEqualTo(1);
+    List<JsonObject> thread = ok(http.get("/v1/channels/" + general + "/messages/" + hello.getString("id") + "/thread",
+        ana)).getJsonArray("messages").stream().map(JsonObject.class::cast).toList();
+    assertThat(thread).extracting(m -> m.getString("body")).containsExactly("hello @ben, ready for the launch?", "yes, all set");
+
+    JsonObject mine = ok(http.get("/v1/channels", ben)).getJsonArray("channels").getJsonObject(0);
+    assertThat(mine.getInteger("mentions")).isEqualTo(1);
+    assertThat(mine.getLong("unread")).isEqualTo(1);
+    assertThat(http.post("/v1/channels/" + general + "/read", new JsonObject().put("seq", mine.getLong("lastSeq")), ben)
+        .statusCode()).isEqualTo(204);
+    JsonObject read = ok(http.get("/v1/channels", ben)).getJsonArray("channels").getJsonObject(0);
+    assertThat(read.getInteger("mentions")).isZero();
+    assertThat(read.getLong("unread")).isZero();
+
+    String dm = ok(http.post("/v1/channels/direct", new JsonObject().put("userId", benId), ana)).getString("id");
+    assertThat(ok(http.post("/v1/channels/direct", new JsonObject().put("userId", anaId), ben)).getString("id"))
+        .as("one direct channel per pair").isEqualTo(dm);
+    post(ana, dm, "psst");
+    assertThat(history(ben, dm)).extracting(m -> m.getString("body")).containsExactly("psst");
+  }
+
+  @Test
+  void aNonMemberCanNeitherSeeNorTouchAPrivateChannel() {
+    String secret = channel(ana, "private", "secret");
+    ok(http.post("/v1/channels/" + secret + "/members", new JsonObject().put("userId", benId), ana));
+    JsonObject m = post(ben, secret, "the launch code is swordfish");
+    String base = "/v1/channels/" + secret;
+    String msg = base + "/messages/" + m.getString("id");
+
+    problem(http.get(base, cid), 404);
+    problem(http.get(base + "/messages", cid), 404);
+    problem(http.get(base + "/members", cid), 404);
+    problem(http.get(base + "/pins", cid), 404);
+    problem(http.get(msg + "/thread", cid), 404);
+    problem(http.get(msg + "/edits", cid), 404);
+    problem(http.post(base + "/messages", new JsonObject().put("body", "let me in"), cid), 404);
+    problem(http.send("PUT", msg + "/reactions/eyes", null, cid), 404);
+    problem(http.send("PUT", msg + "/pin", null, cid), 404);
+    problem(http.send("PATCH", msg, new JsonObject().put("body", "mine now"), cid), 404);
+    problem(http.send("DELETE", msg, null, cid), 404);
+    problem(http.post(base + "/read", new JsonObject().put("seq", 1), cid), 404);
+    problem(http.post(base + "/members", new JsonObject().put("userId", cidId), cid), 404);
+    problem(http.send("POST", base + "/join", null, cid), 404);
+    problem(http.send("PATCH", base, new JsonObject().put("topic", "hacked"), cid), 404);
+    assertThat(ok(http.get("/v1/search?q=swordfish", cid)).getJsonArray("messages")).isEmpty();
+    assertThat(ok(http.get("/v1/search?q=swordfish", ana)).getJsonArray("messages")).hasSize(1);
+    assertThat(history(ana, secret)).extracting(x -> x.getString("body")).containsExactly("the launch code is swordfish");
+  }
+
+  @Test
+  void membersOfAPublicChannelWriteButOutsidersOnlyRead() {
+    String town = channel(ana, "public", "town-square");
+    JsonObject m = post(ana, town, "welcome");
+    assertThat(history(cid, town)).hasSize(1);
+    problem(http.post("/v1/channels/" + town + "/messages", new JsonObject().put("body", "hi"), cid), 403);
+    problem(http.send("PUT", "/v1/channels/" + town + "/messages/" + m.getString("id") + "/reactions/wave", null, cid), 403);
+    ok(http.send("POST", "/v1/channels/" + town + "/join", null, cid));
+    assertThat(post(cid, town, "hi").getString("body")).isEqualTo("hi");
+    problem(http.send("DELETE", "/v1/channels/" + town + "/messages/" + m.getString("id"), null, cid), 403);
+    problem(http.send("DELETE", "/v1/channels/" + town + "/members/" + anaId, null, cid), 403);
+  }
+
+  // ---- the event stream and idempotency
+
+  @Test
+  void everyVisibleChangeTakesTheNextSeqAndMessagesKeepTheirs() throws Exception {
+    String ch = channel(ana, "public", "stream");
+    ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
+    JsonObject first = post(ana, ch, "first");
+    post(ben, ch, "second");
+    String msg = "/v1/channels/" + ch + "/messages/" + first.getString("id");
+    ok(http.send("PATCH", msg, new JsonObject().put("body", "first, edited"), ana));
+    ok(http.send("PUT", msg + "/reactions/tada", null, ben));
+    ok(http.send("PUT", msg + "/reactions/tada", null, ben)); // no change, no event
+    ok(http.send("PUT", msg + "/pin", null, ben));
+    ok(http.send("DELETE", msg + "/reactions/tada", null, ben));
+    ok(http.send("DELETE", msg, null, ana));
+    assertThat(http.send("POST", "/v1/channels/" + ch + "/leave", null, ben).statusCode()).isEqualTo(204);
+
+    List<Long> seqs = eventSeqs(ch);
+    assertThat(seqs).hasSize(10);
+    for (int i = 0; i < seqs.size(); i++) {
+      assertThat(seqs.get(i)).isEqualTo(i + 1);
+    }
+    JsonObject after = history(ana, ch).get(0);
+    assertThat(after.getLong("seq")).isEqualTo(first.getLong("seq"));
+    assertThat(after.getBoolean("deleted")).isTrue();
+    assertThat(after.getString("body")).isNull();
+  }
+
+  @Test
+  void aRetriedSendWithTheSameClientIdStoresOnce() throws Exception {
+    String ch = channel(ana, "public", "retries");
+    JsonObject body = new JsonObject().put("body", "exactly once").put("clientId", "c-42");
+    HttpResponse<String> first = http.post("/v1/channels/" + ch + "/messages", body, ana);
+    HttpResponse<String> again = http.post("/v1/channels/" + ch + "/messages", body, ana);
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(again.body()).getString("id")).isEqualTo(new JsonObject(first.body()).getString("id"));
+
+    List<CompletableFuture<Integer>> racing = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 0; i < 8; i++) {
+      racing.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return http.post("/v1/channels/" + ch + "/messages", new JsonObject().put("body", "raced").put("clientId", "c-43"),
+            ana).statusCode();
+      }));
+    }
+    go.countDown();
+    List<Integer> statuses = racing.stream().map(CompletableFuture::join).toList();
+    assertThat(statuses).allMatch(s -> s == 200 || s == 201 || s == 409);
+    assertThat(history(ana, ch)).extracting(m -> m.getString("body")).containsExactly("exactly once", "raced");
+    assertThat(eventSeqs(ch)).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void concurrentSendersGetEveryAckedMessageStoredOnceWithGaplessSeqs() throws Exception {
+    String ch = channel(ana, "public", "busy");
+    ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
+    List<CompletableFuture<JsonObject>> sends = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 0; i < 40; i++) {
+      String token = i % 2 == 0 ? ana : ben;
+      int n = i;
+      sends.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return ok(http.post("/v1/channels/" + ch + "/messages", new JsonObject().put("body", "m" + n)
+            .put("clientId", "k" + n), token));
+      }));
+    }
+    go.countDown();
+    List<Long> acked = sends.stream().map(CompletableFuture::join).map(m -> m.getLong("seq")).sorted().toList();
+    List<Long> stored = history(ana, ch).stream().map(m -> m.getLong("seq")).toList();
+    assertThat(stored).containsExactlyElementsOf(acked);
+    List<Long> seqs = eventSeqs(ch);
+    for (int i = 0; i < seqs.size(); i++) {
+      assertThat(seqs.get(i)).isEqualTo(i + 1);
+    }
+  }
+
+  // ---- encryption and search
+
+  @Test
+  void bodiesAreSealedAtRestAndBoundToTheirRow() throws Exception {
+    String ch = channel(ana, "public", "vault");
+    JsonObject a = post(ana, ch, "the treasure is under the old oak tree");
+    JsonObject b = post(ana, ch, "meet at noon by the river");
+    String storedA;
+    String storedB;
+    try (Connection c = store()) {
+      storedA = storedBody(c, a.getString("id"));
+      storedB = storedBody(c, b.getString("id"));
+    }
+    String plainBase64 = Base64.getEncoder().encodeToString("the treasure".getBytes(StandardCharsets.UTF_8));
+    assertThat(storedA).doesNotContain("treasure").doesNotContain(plainBase64.substring(0, 12));
+    assertThat(new String(Base64.getDecoder().decode(storedA), StandardCharsets.ISO_8859_1)).doesNotContain("treasure");
+
+    try (Connection c = store()) {
+      c.createStatement().executeUpdate("UPDATE messages SET body = '" + storedB + "' WHERE id = '" + a.getString("id") + "'");
+      c.createStatement().executeUpdate("UPDATE messages SET body = '" + storedA + "' WHERE id = '" + b.getString("id") + "'");
+    }
+    HttpResponse<String> swapped = http.get("/v1/channels/" + ch + "/messages", ana);
+    assertThat(swapped.statusCode()).as("swapped ciphertexts do not open").isEqualTo(500);
+    assertThat(swapped.body()).doesNotContain("treasure").doesNotContain("river");
+  }
+
+  private static String storedBody(Connection c, String id) throws Exception {
+    try (ResultSet rs = c.createStatement().executeQuery("SELECT body, sealed FROM messages WHERE id = '" + id + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt("sealed")).isEqualTo(1);
+      return rs.getString("body");
+    }
+  }
+
+  @Test
+  void searchFindsWordsInEncryptedMessagesNewestFirstAndForgetsDeletedOnes() {
+    String ch = channel(ana, "public", "search");
+    JsonObject older = post(ana, ch, "Deploying the new release tonight");
+    JsonObject newer = post(ana, ch, "The release was deployed, all good");
+    post(ana, ch, "lunch anyone?");
+    List<String> found = ok(http.get("/v1/search?q=RELEASE%20deploy", ana)).getJsonArray("messages").stream()
+        .map(m -> ((JsonObject) m).getString("id")).toList();
+    assertThat(found).containsExactly(newer.getString("id"), older.getString("id"));
+
+    ok(http.send("DELETE", "/v1/channels/" + ch + "/messages/" + newer.getString("id"), null, ana));
+    assertThat(ok(http.get("/v1/search?q=release", ana)).getJsonArray("messages")).hasSize(1);
+    problem(http.get("/v1/search?q=%20%20", ana), 400);
+  }
+
+  @Test
+  void editsKeepTheirHistoryUntilTheMessageIsDeleted() throws Exception {
+    String ch = channel(ana, "public", "edits");
+    JsonObject m = post(ana, ch, "teh first draft");
+    String msg = "/v1/channels/" + ch + "/messages/" + m.getString("id");
+    ok(http.send("PATCH", msg, new JsonObject().put("body", "the first draft"), ana));
+    ok(http.send("PATCH", msg, new JsonObject().put("body", "the final draft"), ana));
+    ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
+    problem(http.send("PATCH", msg, new JsonObject().put("body", "not yours"), ben), 403);
+    List<String> earlier = ok(http.get(msg + "/edits", ana)).getJsonArray("edits").stream()
+        .map(e -> ((JsonObject) e).getString("body")).toList();
+    assertThat(earlier).containsExactly("teh first draft", "the first draft");
+    assertThat(ok(http.get("/v1/search?q=final", ana)).getJsonArray("messages")).hasSize(1);
+    assertThat(ok(http.get("/v1/search?q=teh", ana)).getJsonArray("messages")).isEmpty();
+
+    ok(http.send("DELETE", msg, null, ana));
+    try (Connection c = store(); ResultSet rs = c.createStatement().executeQuery(
+        "SELECT COUNT(*) FROM message_edits WHERE message_id = '" + m.getString("id") + "'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
+    problem(http.get(msg + "/edits", ana), 409);
+  }
+
+  @Test
+  void reactionsAndPinsAreCounted() {
+    String ch = channel(ana, "public", "fun");
+    ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
+    JsonObject m = post(ana, ch, "ship it");
+    String msg = "/v1/channels/" + ch + "/messages/" + m.getString("id");
+    ok(http.send("PUT", msg + "/reactions/rocket", null, ana));
+    JsonObject reacted = ok(http.send("PUT", msg + "/reactions/rocket", null, ben));
+    assertThat(reacted.getJsonObject("reactions").getInteger("rocket")).isEqualTo(2);
+    JsonObject pinned = ok(http.send("PUT", msg + "/pin", null, ben));
+    assertThat(pinned.getBoolean("pinned")).isTrue();
+    assertThat(ok(http.get("/v1/channels/" + ch + "/pins", ana)).getJsonArray("messages")).hasSize(1);
+  }
+
+  // ---- bad input
+
+  @Test
+  void badInputGetsProblemsAndChangesNothing() throws Exception {
+    String ch = channel(ana, "public", "strict");
+    String base = "/v1/channels/" + ch + "/messages";
+    problem(http.post(base, new JsonObject().put("body", "x".repeat(4001)), ana), 400);
+    problem(http.post(base, new JsonObject().put("body", "   "), ana), 400);
+    problem(http.post(base, new JsonObject().put("body", 7), ana), 400);
+    problem(http.post(base, new JsonObject().put("body", "ok").put("clientId", "has spaces"), ana), 400);
+    problem(http.post(base, new JsonObject().put("body", "ok").put("threadRootId", "nope"), ana), 400);
+    problem(http.post(base, "{\"body\": ", ana), 400);
+    problem(http.post("/v1/channels", new JsonObject().put("kind", "secret").put("name", "x"), ana), 400);
+    problem(http.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "Bad Name!"), ana), 400);
+    problem(http.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "strict"), ana), 409);
+    problem(http.get(base + "?before=-1", ana), 400);
+    problem(http.get(base + "?limit=1000", ana), 400);
+    problem(http.get("/v1/channels/not-an-id/messages", ana), 400);
+    problem(http.post("/v1/channels/" + ch + "/read", new JsonObject().put("seq", 99), ana), 400);
+    assertThat(history(ana, ch)).isEmpty();
+    assertThat(eventSeqs(ch)).containsExactly(1L);
+  }
+}

@@ -1,0 +1,41 @@
+package org.ultrachat.chat;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import java.util.Optional;
+import org.ultrachat.platform.http.Authenticator.Caller;
+import org.ultrachat.platform.http.ProblemException;
+
+/**
+ * Who may see and do what in a channel. Private channels and DMs do not exist for non-members
+ * (404, so their names and ids leak nothing); public channels can be read by anyone signed in,
+ * and written by members only.
+ */
+final class Access {
+  private Access() {
+  }
+
+  /** A channel the caller may read, and their membership if any. */
+  record Readable(Channel channel, Optional<Member> member) {
+  }
+
+  static Future<Readable> readable(ChatStore store, SqlClient client, Caller caller, String channelId) {
+    return store.channel(client, channelId).compose(channel -> {
+      if (channel.isEmpty()) {
+        return Future.failedFuture(new ProblemException.NotFound("no such channel"));
+      }
+      return store.member(client, channelId, caller.userId()).compose(me -> {
+        if (me.isEmpty() && channel.get().kind() != Channel.Kind.PUBLIC) {
+          return Future.failedFuture(new ProblemException.NotFound("no such channel"));
+        }
+        return Future.succeededFuture(new Readable(channel.get(), me));
+      });
+    });
+  }
+
+  static void requireMember(Optional<Member> me) {
+    if (me.isEmpty()) {
+      throw new ProblemException.Forbidden("only members can do this; join the channel first");
+    }
+  }
+}

@@ -1,0 +1,436 @@
+package org.ultrachat.chat;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+import org.ultrachat.platform.store.Database;
+import org.ultrachat.platform.store.Dialect;
+
+/** The chat service's SQL. Message writes take a connection so they join the caller's transaction. */
+final class ChatStore {
+  private static final String CHANNEL_COLUMNS = "id, kind, name, topic, created_by, created_at, archived_at, last_seq";
+  private static final String INSERT_CHANNEL = "INSERT INTO channels (id, kind, name, name_key, dm_key, topic, created_by, "
+      + "created_at, archived_at, last_seq) VALUES (#{id}, #{kind}, #{name}, #{nameKey}, #{dmKey}, #{topic}, #{createdBy}, "
+      + "#{now}, NULL, 0)";
+  private static final String CHANNEL_BY_ID = "SELECT " + CHANNEL_COLUMNS + " FROM channels WHERE id = #{id}";
+  private static final String CHANNEL_BY_DM_KEY = "SELECT " + CHANNEL_COLUMNS + " FROM channels WHERE dm_key = #{dmKey}";
+  private static final String MY_CHANNELS = "SELECT c.id, c.kind, c.name, c.topic, c.created_by, c.created_at, "
+      + "c.archived_at, c.last_seq, m.last_read_seq, m.mention_count, "
+      + "(SELECT COUNT(*) FROM messages x WHERE x.channel_id = c.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL "
+      + "AND x.thread_root_id IS NULL AND x.sender_id <> #{userId}) AS unread "
+      + "FROM channel_members m JOIN channels c ON c.id = m.channel_id WHERE m.user_id = #{userId} ORDER BY c.created_at";
+  private static final String BROWSABLE = "SELECT " + CHANNEL_COLUMNS + " FROM channels c WHERE c.kind = 'public' "
+      + "AND c.archived_at IS NULL AND c.id > #{after} ORDER BY c.id LIMIT #{limit}";
+  private static final String UPDATE_CHANNEL = "UPDATE channels SET topic = #{topic}, archived_at = #{archivedAt} "
+      + "WHERE id = #{id}";
+  private static final String NEXT_SEQ = "UPDATE channels SET last_seq = last_seq + 1 WHERE id = #{id} RETURNING last_seq";
+
+  private static final String INSERT_EVENT = "INSERT INTO channel_events (channel_id, seq, kind, actor_id, payload, "
+      + "created_at) VALUES (#{channelId}, #{seq}, #{kind}, #{actorId}, #{payload}, #{now})";
+
+  private static final String MEMBER_COLUMNS = "channel_id, user_id, role, joined_at, last_read_seq, mention_count";
+  private static final String MEMBER = "SELECT " + MEMBER_COLUMNS + " FROM channel_members "
+      + "WHERE channel_id = #{channelId} AND user_id = #{userId}";
+  private static final String MEMBERS = "SELECT " + MEMBER_COLUMNS + " FROM channel_members WHERE channel_id = #{channelId} "
+      + "ORDER BY joined_at, user_id LIMIT 1000";
+  private static final String INSERT_MEMBER = "INSERT INTO channel_members (" + MEMBER_COLUMNS + ") VALUES "
+      + "(#{channelId}, #{userId}, #{role}, #{now}, #{lastReadSeq}, 0)";
+  private static final String DELETE_MEMBER = "DELETE FROM channel_members WHERE channel_id = #{channelId} AND user_id = #{userId}";
+  private static final String SET_ROLE = "UPDATE channel_members SET role = #{role} "
+      + "WHERE channel_id = #{channelId} AND user_id = #{userId}";
+  private static final String MARK_READ = "UPDATE channel_members SET last_read_seq = #{seq}, mention_count = 0 "
+      + "WHERE channel_id = #{channelId} AND user_id = #{userId} AND last_read_seq <= #{seq}";
+  private static final String MENTION_ONE = "UPDATE channel_members SET mention_count = mention_count + 1 "
+      + "WHERE channel_id = #{channelId} AND user_id = #{userId}";
+  private static final String MENTION_ALL = "UPDATE channel_members SET mention_count = mention_count + 1 "
+      + "WHERE channel_id = #{channelId} AND user_id <> #{senderId}";
+
+  private static final String MESSAGE_COLUMNS = "id, channel_id, seq, sender_id, thread_root_id, body, sealed, mentions, "
+      + "reply_count, last_reply_at, edit_count, edited_at, deleted_at, pinned_at, created_at";
+  private static final String INSERT_MESSAGE_SQLITE = "INSERT INTO messages (" + MESSAGE_COLUMNS + ", pinned_by) VALUES "
+      + "(#{id}, #{channelId}, #{seq}, #{senderId}, #{threadRootId}, #{body}, #{sealed}, #{mentions}, 0, NULL, 0, NULL, "
+      + "NULL, NULL, #{createdAt}, NULL)";
+  private static final String INSERT_MESSAGE_PG = "INSERT INTO messages (" + MESSAGE_COLUMNS + ", pinned_by, search_terms) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, 0, NULL, NULL, NULL, $9, NULL, $10)";
+  private static final String INSERT_TERM = "INSERT INTO message_terms (term, message_id) VALUES (#{term}, #{messageId}) "
+      + "ON CONFLICT DO NOTHING";
+  private static final String DELETE_TERMS_SQLITE = "DELETE FROM message_terms WHERE message_id = #{id}";
+  private static final String SET_TERMS_PG = "UPDATE messages SET search_terms = $1 WHERE id = $2 AND created_at = $3";
+  // created_at is derived from the UUIDv7 id; naming it lets PostgreSQL prune to one partition.
+  private static final String MESSAGE_BY_ID = "SELECT " + MESSAGE_COLUMNS + " FROM messages "
+      + "WHERE id = #{id} AND created_at = #{createdAt}";
+  private static final String HISTORY_BEFORE = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE channel_id = #{channelId} "
+      + "AND thread_root_id IS NULL AND seq < #{seq} ORDER BY seq DESC LIMIT #{limit}";
+  private static final String HISTORY_AFTER = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE channel_id = #{channelId} "
+      + "AND thread_root_id IS NULL AND seq > #{seq} ORDER BY seq LIMIT #{limit}";
+  private static final String THREAD = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE thread_root_id = #{rootId} "
+      + "AND seq > #{after} ORDER BY seq LIMIT #{limit}";
+  private static final String PINS = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE channel_id = #{channelId} "
+      + "AND pinned_at IS NOT NULL AND deleted_at IS NULL ORDER BY pinned_at DESC LIMIT 100";
+  private static final String EDIT_BODY = "UPDATE messages SET body = #{body}, sealed = #{sealed}, mentions = #{mentions}, "
+      + "edit_count = edit_count + 1, edited_at = #{now} WHERE id = #{id} AND created_at = #{createdAt}";
+  private static final String TOMBSTONE = "UPDATE messages SET body = NULL, mentions = '', deleted_at = #{now} "
+      + "WHERE id = #{id} AND created_at = #{createdAt}";
+  private static final String BUMP_REPLIES = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = #{now} "
+      + "WHERE id = #{id} AND created_at = #{createdAt}";
+  private static final String SET_PIN = "UPDATE messages SET pinned_at = #{pinnedAt}, pinned_by = #{pinnedBy} "
+      + "WHERE id = #{id} AND created_at = #{createdAt}";
+
+  private static final String INSERT_CLIENT_ID = "INSERT INTO message_client_ids (sender_id, client_id, message_id, "
+      + "channel_id, created_at) VALUES (#{senderId}, #{clientId}, #{messageId}, #{channelId}, #{now}) ON CONFLICT DO NOTHING";
+  private static final String CLIENT_ID = "SELECT message_id, channel_id FROM message_client_ids "
+      + "WHERE sender_id = #{senderId} AND client_id = #{clientId}";
+
+  private static final String INSERT_EDIT = "INSERT INTO message_edits (message_id, version, body, sealed, replaced_at) "
+      + "VALUES (#{messageId}, #{version}, #{body}, #{sealed}, #{now})";
+  private static final String EDITS = "SELECT version, body, sealed, replaced_at FROM message_edits "
+      + "WHERE message_id = #{messageId} ORDER BY version";
+  private static final String DELETE_EDITS = "DELETE FROM message_edits WHERE message_id = #{messageId}";
+
+  private static final String ADD_REACTION = "INSERT INTO reactions (message_id, user_id, emoji, channel_id, created_at) "
+      + "VALUES (#{messageId}, #{userId}, #{emoji}, #{channelId}, #{now}) ON CONFLICT DO NOTHING";
+  private static final String REMOVE_REACTION = "DELETE FROM reactions WHERE message_id = #{messageId} "
+      + "AND user_id = #{userId} AND emoji = #{emoji}";
+  private static final String REACTION_COUNTS = "SELECT message_id, emoji, COUNT(*) AS n FROM reactions "
+      + "WHERE message_id = #{messageId} GROUP BY message_id, emoji";
+
+  private static final String SEARCH_SQLITE = "SELECT " + prefixed("m") + " FROM messages m "
+      + "JOIN channel_members cm ON cm.channel_id = m.channel_id AND cm.user_id = #{userId} "
+      + "WHERE m.deleted_at IS NULL AND m.id < #{before} AND m.id IN (SELECT message_id FROM message_terms "
+      + "WHERE term IN (%s) GROUP BY message_id HAVING COUNT(*) = %d) ORDER BY m.id DESC LIMIT #{limit}";
+  private static final String SEARCH_PG = "SELECT " + prefixed("m") + " FROM messages m "
+      + "JOIN channel_members cm ON cm.channel_id = m.channel_id AND cm.user_id = $1 "
+      + "WHERE m.deleted_at IS NULL AND m.id < $2 AND m.search_terms @> $3 ORDER BY m.id DESC LIMIT $4";
+
+  private final Database db;
+
+  ChatStore(Database db) {
+    this.db = db;
+  }
+
+  Database database() {
+    return db;
+  }
+
+  Dialect dialect() {
+    return db.dialect();
+  }
+
+  // ---- channels
+
+  Future<Void> insertChannel(SqlClient c, Channel ch, Optional<String> dmKey) {
+    Map<String, Object> p = params("id", ch.id(), "kind", ch.kind().value(), "topic", ch.topic(), "createdBy", ch.createdBy());
+    p.put("name", ch.name().orElse(null));
+    p.put("nameKey", ch.name().map(String::toLowerCase).orElse(null));
+    p.put("dmKey", dmKey.orElse(null));
+    return update(c, INSERT_CHANNEL, p);
+  }
+
+  Future<Optional<Channel>> channel(SqlClient c, String id) {
+    return one(c, CHANNEL_BY_ID, params("id", id)).map(r -> r.map(ChatStore::channel));
+  }
+
+  Future<Optional<Channel>> channelByDmKey(SqlClient c, String dmKey) {
+    return one(c, CHANNEL_BY_DM_KEY, params("dmKey", dmKey)).map(r -> r.map(ChatStore::channel));
+  }
+
+  /** A channel in the caller's list, with their read state. */
+  record MyChannel(Channel channel, long lastReadSeq, int mentions, long unread) {
+    JsonObject toJson() {
+      return channel.toJson().put("lastReadSeq", lastReadSeq).put("unread", unread).put("mentions", mentions);
+    }
+  }
+
+  Future<List<MyChannel>> myChannels(String userId) {
+    return SqlTemplate.forQuery(db.reader(), MY_CHANNELS).execute(params("userId", userId)).map(rows -> list(rows).stream()
+        .map(r -> new MyChannel(channel(r), r.getLong("last_read_seq"), r.getInteger("mention_count"),
+            r.getLong("unread"))).toList());
+  }
+
+  Future<List<Channel>> browsable(String after, int limit) {
+    Map<String, Object> p = params("after", after);
+    p.put("limit", limit);
+    return SqlTemplate.forQuery(db.reader(), BROWSABLE).execute(p).map(rows -> list(rows).stream().map(ChatStore::channel).toList());
+  }
+
+  Future<Void> updateChannel(SqlClient c, String id, String topic, Optional<Instant> archivedAt) {
+    Map<String, Object> p = params("id", id, "topic", topic);
+    p.put("archivedAt", archivedAt.map(Instant::toEpochMilli).orElse(null));
+    return update(c, UPDATE_CHANNEL, p);
+  }
+
+  /** Takes the channel's next seq; the row stays locked (PostgreSQL) or the writer held (SQLite) until commit. */
+  Future<Long> nextSeq(SqlClient c, String channelId) {
+    return SqlTemplate.forQuery(c, NEXT_SEQ).execute(params("id", channelId)).map(rows -> {
+      var it = rows.iterator();
+      if (!it.hasNext()) {
+        throw new IllegalStateException("no channel " + channelId);
+      }
+      return it.next().getLong("last_seq");
+    });
+  }
+
+  Future<Void> insertEvent(SqlClient c, ChatEvent e) {
+    Map<String, Object> p = params("channelId", e.channelId(), "seq", e.seq(), "kind", e.kind(), "actorId", e.actorId(),
+        "payload", e.payload().encode());
+    return update(c, INSERT_EVENT, p);
+  }
+
+  // ---- members
+
+  Future<Optional<Member>> member(SqlClient c, String channelId, String userId) {
+    return one(c, MEMBER, params("channelId", channelId, "userId", userId)).map(r -> r.map(ChatStore::member));
+  }
+
+  Future<List<Member>> members(String channelId) {
+    return SqlTemplate.forQuery(db.reader(), MEMBERS).execute(params("channelId", channelId))
+        .map(rows -> list(rows).stream().map(ChatStore::member).toList());
+  }
+
+  Future<Void> insertMember(SqlClient c, String channelId, String userId, Member.Role role, long lastReadSeq) {
+    Map<String, Object> p = params("channelId", channelId, "userId", userId, "role", role.value());
+    p.put("lastReadSeq", lastReadSeq);
+    return update(c, INSERT_MEMBER, p);
+  }
+
+  Future<Void> deleteMember(SqlClient c, String channelId, String userId) {
+    return update(c, DELETE_MEMBER, params("channelId", channelId, "userId", userId));
+  }
+
+  Future<Void> setRole(SqlClient c, String channelId, String userId, Member.Role role) {
+    return update(c, SET_ROLE, params("channelId", channelId, "userId", userId, "role", role.value()));
+  }
+
+  Future<Boolean> markRead(SqlClient c, String channelId, String userId, long seq) {
+    Map<String, Object> p = params("channelId", channelId, "userId", userId);
+    p.put("seq", seq);
+    return SqlTemplate.forUpdate(c, MARK_READ).execute(p).map(r -> r.rowCount() == 1);
+  }
+
+  Future<Void> countMention(SqlClient c, String channelId, String userId) {
+    return update(c, MENTION_ONE, params("channelId", channelId, "userId", userId));
+  }
+
+  Future<Void> countChannelMention(SqlClient c, String channelId, String senderId) {
+    return update(c, MENTION_ALL, params("channelId", channelId, "senderId", senderId));
+  }
+
+  // ---- messages
+
+  /** A message row as stored: the body still sealed (or plain when encryption is off). */
+  record Stored(Message message, boolean sealed) {
+  }
+
+  Future<Void> insertMessage(SqlClient c, Message m, String storedBody, boolean sealed, List<String> terms) {
+    String mentions = String.join(" ", m.mentions());
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      return c.preparedQuery(INSERT_MESSAGE_PG).execute(Tuple.from(new Object[] {m.id(), m.channelId(), m.seq(),
+          m.senderId(), m.threadRootId().orElse(null), storedBody, sealed ? 1 : 0, mentions, m.createdAt().toEpochMilli(),
+          terms.toArray(new String[0])})).mapEmpty();
+    }
+    Map<String, Object> p = params("id", m.id(), "channelId", m.channelId(), "seq", m.seq(), "senderId", m.senderId(),
+        "body", storedBody, "sealed", sealed ? 1 : 0, "mentions", mentions, "createdAt", m.createdAt().toEpochMilli());
+    p.put("threadRootId", m.threadRootId().orElse(null));
+    Future<Void> inserted = update(c, INSERT_MESSAGE_SQLITE, p);
+    for (String term : terms) {
+      inserted = inserted.compose(v -> update(c, INSERT_TERM, params("term", term, "messageId", m.id())));
+    }
+    return inserted;
+  }
+
+  Future<Void> replaceTerms(SqlClient c, String messageId, Instant createdAt, List<String> terms) {
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      return c.preparedQuery(SET_TERMS_PG).execute(Tuple.of(terms.toArray(new String[0]), messageId,
+          createdAt.toEpochMilli())).mapEmpty();
+    }
+    Future<Void> done = update(c, DELETE_TERMS_SQLITE, params("id", messageId));
+    for (String term : terms) {
+      done = done.compose(v -> update(c, INSERT_TERM, params("term", term, "messageId", messageId)));
+    }
+    return done;
+  }
+
+  Future<Optional<Stored>> message(SqlClient c, String id) {
+    Map<String, Object> p = params("id", id);
+    p.put("createdAt", org.ultrachat.platform.store.Ids.timeOf(id));
+    return one(c, MESSAGE_BY_ID, p).map(r -> r.map(ChatStore::stored));
+  }
+
+  Future<List<Stored>> history(String channelId, boolean before, long seq, int limit) {
+    Map<String, Object> p = params("channelId", channelId);
+    p.put("seq", seq);
+    p.put("limit", limit);
+    return SqlTemplate.forQuery(db.reader(), before ? HISTORY_BEFORE : HISTORY_AFTER).execute(p)
+        .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+  }
+
+  Future<List<Stored>> thread(String rootId, long after, int limit) {
+    Map<String, Object> p = params("rootId", rootId);
+    p.put("after", after);
+    p.put("limit", limit);
+    return SqlTemplate.forQuery(db.reader(), THREAD).execute(p).map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+  }
+
+  Future<List<Stored>> pins(String channelId) {
+    return SqlTemplate.forQuery(db.reader(), PINS).execute(params("channelId", channelId))
+        .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+  }
+
+  Future<Void> editBody(SqlClient c, Message m, String storedBody, boolean sealed, List<String> mentions) {
+    Map<String, Object> p = params("id", m.id(), "body", storedBody, "sealed", sealed ? 1 : 0,
+        "mentions", String.join(" ", mentions));
+    p.put("createdAt", m.createdAt().toEpochMilli());
+    return update(c, EDIT_BODY, p);
+  }
+
+  /** Removes the body, its edit history and its search terms; the row stays as a tombstone. */
+  Future<Void> tombstone(SqlClient c, Message m) {
+    Map<String, Object> p = params("id", m.id());
+    p.put("createdAt", m.createdAt().toEpochMilli());
+    return update(c, TOMBSTONE, p)
+        .compose(v -> update(c, DELETE_EDITS, params("messageId", m.id())))
+        .compose(v -> replaceTerms(c, m.id(), m.createdAt(), List.of()));
+  }
+
+  Future<Void> countReply(SqlClient c, Message root) {
+    Map<String, Object> p = params("id", root.id());
+    p.put("createdAt", root.createdAt().toEpochMilli());
+    return update(c, BUMP_REPLIES, p);
+  }
+
+  Future<Void> setPin(SqlClient c, Message m, Optional<String> pinnedBy) {
+    Map<String, Object> p = params("id", m.id());
+    p.put("createdAt", m.createdAt().toEpochMilli());
+    p.put("pinnedAt", pinnedBy.map(x -> System.currentTimeMillis()).orElse(null));
+    p.put("pinnedBy", pinnedBy.orElse(null));
+    return update(c, SET_PIN, p);
+  }
+
+  // ---- client ids, edits, reactions
+
+  /** @return whether this call claimed the client id (false: a message already carries it) */
+  Future<Boolean> claimClientId(SqlClient c, String senderId, String clientId, String messageId, String channelId) {
+    return SqlTemplate.forUpdate(c, INSERT_CLIENT_ID).execute(params("senderId", senderId, "clientId", clientId,
+        "messageId", messageId, "channelId", channelId)).map(r -> r.rowCount() == 1);
+  }
+
+  Future<Optional<String>> messageForClientId(SqlClient c, String senderId, String clientId) {
+    return one(c, CLIENT_ID, params("senderId", senderId, "clientId", clientId)).map(r -> r.map(x -> x.getString("message_id")));
+  }
+
+  Future<Void> insertEdit(SqlClient c, String messageId, int version, String storedBody, boolean sealed) {
+    return update(c, INSERT_EDIT, params("messageId", messageId, "version", version, "body", storedBody,
+        "sealed", sealed ? 1 : 0));
+  }
+
+  /** An earlier body of a message, still sealed. */
+  record StoredEdit(int version, String body, boolean sealed, Instant replacedAt) {
+  }
+
+  Future<List<StoredEdit>> edits(String messageId) {
+    return SqlTemplate.forQuery(db.reader(), EDITS).execute(params("messageId", messageId)).map(rows -> list(rows).stream()
+        .map(r -> new StoredEdit(r.getInteger("version"), r.getString("body"), r.getInteger("sealed") == 1,
+            Instant.ofEpochMilli(r.getLong("replaced_at")))).toList());
+  }
+
+  /** @return whether anything changed */
+  Future<Boolean> react(SqlClient c, String channelId, String messageId, String userId, String emoji, boolean add) {
+    Map<String, Object> p = params("channelId", channelId, "messageId", messageId, "userId", userId, "emoji", emoji);
+    return SqlTemplate.forUpdate(c, add ? ADD_REACTION : REMOVE_REACTION).execute(p).map(r -> r.rowCount() == 1);
+  }
+
+  Future<Map<String, Integer>> reactionCounts(SqlClient c, String messageId) {
+    return SqlTemplate.forQuery(c, REACTION_COUNTS).execute(params("messageId", messageId)).map(rows -> {
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      rows.forEach(r -> counts.put(r.getString("emoji"), r.getInteger("n")));
+      return counts;
+    });
+  }
+
+  // ---- search
+
+  Future<List<Stored>> search(String userId, List<String> terms, String before, int limit) {
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      return db.reader().preparedQuery(SEARCH_PG).execute(Tuple.of(userId, before, terms.toArray(new String[0]), limit))
+          .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+    }
+    List<String> names = new ArrayList<>();
+    Map<String, Object> p = params("userId", userId, "before", before);
+    p.put("limit", limit);
+    for (int i = 0; i < terms.size(); i++) {
+      names.add("#{t" + i + "}");
+      p.put("t" + i, terms.get(i));
+    }
+    String sql = String.format(SEARCH_SQLITE, String.join(", ", names), terms.size());
+    return SqlTemplate.forQuery(db.reader(), sql).execute(p).map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+  }
+
+  // ---- mapping
+
+  private static String prefixed(String alias) {
+    return String.join(", ", Arrays.stream(MESSAGE_COLUMNS.split(", ")).map(c -> alias + "." + c).toList());
+  }
+
+  private static Channel channel(Row r) {
+    return new Channel(r.getString("id"), Channel.Kind.of(r.getString("kind")), Optional.ofNullable(r.getString("name")),
+        r.getString("topic"), r.getString("created_by"), Instant.ofEpochMilli(r.getLong("created_at")),
+        instant(r, "archived_at"), r.getLong("last_seq"));
+  }
+
+  private static Member member(Row r) {
+    return new Member(r.getString("channel_id"), r.getString("user_id"), Member.Role.of(r.getString("role")),
+        Instant.ofEpochMilli(r.getLong("joined_at")), r.getLong("last_read_seq"), r.getInteger("mention_count"));
+  }
+
+  private static Stored stored(Row r) {
+    String mentions = r.getString("mentions");
+    Message m = new Message(r.getString("id"), r.getString("channel_id"), r.getLong("seq"), r.getString("sender_id"),
+        Optional.ofNullable(r.getString("thread_root_id")), Optional.ofNullable(r.getString("body")),
+        mentions == null || mentions.isEmpty() ? List.of() : List.of(mentions.split(" ")), r.getInteger("reply_count"),
+        instant(r, "last_reply_at"), r.getInteger("edit_count"), instant(r, "edited_at"), instant(r, "deleted_at"),
+        instant(r, "pinned_at"), Instant.ofEpochMilli(r.getLong("created_at")), Map.of());
+    return new Stored(m, r.getInteger("sealed") == 1);
+  }
+
+  private static Optional<Instant> instant(Row r, String column) {
+    Object v = r.getValue(column);
+    return v == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(((Number) v).longValue()));
+  }
+
+  private static Map<String, Object> params(Object... kv) {
+    Map<String, Object> p = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      p.put((String) kv[i], kv[i + 1]);
+    }
+    p.put("now", System.currentTimeMillis());
+    return p;
+  }
+
+  private static Future<Optional<Row>> one(SqlClient c, String sql, Map<String, Object> p) {
+    return SqlTemplate.forQuery(c, sql).execute(p).map(rows -> {
+      var it = rows.iterator();
+      return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    });
+  }
+
+  private static Future<Void> update(SqlClient c, String sql, Map<String, Object> p) {
+    return SqlTemplate.forUpdate(c, sql).execute(p).mapEmpty();
+  }
+
+  private static List<Row> list(RowSet<Row> rows) {
+    return StreamSupport.stream(rows.spliterator(), false).toList();
+  }
+}
