@@ -24,6 +24,7 @@ import org.ultrachat.auth.AuthModule;
 import org.ultrachat.chat.ChatModule;
 import org.ultrachat.gateway.Edge;
 import org.ultrachat.platform.bus.Bus;
+import org.ultrachat.platform.cache.Caches;
 import org.ultrachat.platform.bus.LocalBus;
 import org.ultrachat.platform.search.BlindIndex;
 import org.ultrachat.gateway.EdgeLimits;
@@ -108,16 +109,17 @@ public final class Node {
           .tags("installation", installation.id(), "store", target.dialect().folder()).register(registry);
 
       DataProtection protection = DataProtection.open(database, masterKey).await();
+      Caches caches = Caches.of(config, registry);
       AuditLog audit = new AuditLog(database);
       Optional<AuthModule> auth = services.contains("auth")
           ? Optional.of(AuthModule.start(vertx, config, database, protection, audit,
-              RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_LOGIN))).await())
+              RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_LOGIN)), caches).await())
           : Optional.empty();
 
       Bus bus = new LocalBus(vertx);
       Optional<ChatModule> chat = services.contains("chat")
-          ? Optional.of(ChatModule.create(database, protection, config.string(Setting.CHAT_ENCRYPTION).equals("on"),
-              BlindIndex.create(masterKey), auth.orElseThrow().directory(), bus, database.writer()::withTransaction))
+          ? Optional.of(ChatModule.create(vertx, database, protection, config.string(Setting.CHAT_ENCRYPTION).equals("on"),
+              BlindIndex.create(masterKey), auth.orElseThrow().directory(), bus, database.writer()::withTransaction, caches))
           : Optional.empty();
 
       Map<String, Supplier<Future<Void>>> readiness = Map.of("store", () -> database.ping(Duration.ofSeconds(2)));

@@ -365,6 +365,34 @@ abstract class ChatFlowContract {
     assertThat(ok(http.get("/v1/channels/" + ch + "/pins", ana)).getJsonArray("messages")).hasSize(1);
   }
 
+  @Test
+  void cacheHitsRiseWhenTheSameDataIsReadAgain() {
+    String ch = channel(ana, "public", "cached");
+    post(ana, ch, "read me twice");
+    history(ana, ch);
+    String hits = "cache_gets_total{cache=\"channel-members\",result=\"hit\"}";
+    String channelHits = "cache_gets_total{cache=\"channels\",result=\"hit\"}";
+    double before = http.metric(hits);
+    double channelsBefore = http.metric(channelHits);
+    history(ana, ch);
+    history(ana, ch);
+    assertThat(http.metric(hits) - before).isEqualTo(2);
+    assertThat(http.metric(channelHits) - channelsBefore).isEqualTo(2);
+    assertThat(http.metric("cache_gets_total{cache=\"users\",result=\"hit\"}")).isGreaterThan(0);
+  }
+
+  @Test
+  void aRemovedMemberLosesReadAccessAtOnce() {
+    String team = channel(ana, "private", "team");
+    ok(http.post("/v1/channels/" + team + "/members", new JsonObject().put("userId", benId), ana));
+    post(ana, team, "before the removal");
+    assertThat(history(ben, team)).hasSize(1);
+    assertThat(history(ben, team)).hasSize(1); // now cached
+    assertThat(http.send("DELETE", "/v1/channels/" + team + "/members/" + benId, null, ana).statusCode()).isEqualTo(204);
+    problem(http.get("/v1/channels/" + team + "/messages", ben), 404);
+    problem(http.post("/v1/channels/" + team + "/messages", new JsonObject().put("body", "still here?"), ben), 404);
+  }
+
   // ---- bad input
 
   @Test

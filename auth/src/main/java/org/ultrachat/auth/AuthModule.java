@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.ultrachat.platform.audit.AuditLog;
+import org.ultrachat.platform.cache.Caches;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.crypto.DataProtection;
@@ -44,13 +45,13 @@ public final class AuthModule {
    * @param loginLimiter the per-account login limiter ({@code rate-limit-login})
    */
   public static Future<AuthModule> start(Vertx vertx, Config config, Database db, DataProtection protection,
-                                         AuditLog audit, RateLimiter loginLimiter) {
+                                         AuditLog audit, RateLimiter loginLimiter, Caches caches) {
     AuthStore store = new AuthStore(db);
     PasswordHasher hasher = new PasswordHasher(config.integer(Setting.PASSWORD_HASH_MEMORY_KIB),
         config.integer(Setting.PASSWORD_HASH_ITERATIONS), config.integer(Setting.PASSWORD_HASH_PARALLELISM));
     SigningKeys keys = new SigningKeys(vertx, db, protection);
     AccessTokens accessTokens = new AccessTokens(keys);
-    Credentials credentials = new Credentials(vertx, store);
+    Credentials credentials = new Credentials(vertx, store, caches);
     AuthService service = new AuthService(vertx, store, hasher, accessTokens, credentials, audit, loginLimiter,
         config.string(Setting.REGISTRATION).equals("open"));
     UserAdministration administration = new UserAdministration(vertx, store, hasher, credentials, audit);

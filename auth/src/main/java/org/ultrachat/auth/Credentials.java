@@ -1,13 +1,11 @@
 package org.ultrachat.auth;
 
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Function;
+import org.ultrachat.platform.cache.Caches;
 
 /**
  * Cached state that every authenticated request checks: the user (disabled? token version?
@@ -17,35 +15,35 @@ import java.util.function.Function;
  * hold a stale entry until bus invalidation arrives (cluster mode).
  */
 final class Credentials {
-  static final Duration TTL = Duration.ofSeconds(30);
 
   private final Vertx vertx;
-  private final AsyncLoadingCache<String, Optional<User>> users;
-  private final AsyncLoadingCache<String, Optional<Session>> sessions;
-  private final AsyncLoadingCache<String, Optional<PersonalToken>> personalTokens;
+  private final AuthStore store;
+  private final AsyncCache<String, Optional<User>> users;
+  private final AsyncCache<String, Optional<Session>> sessions;
+  private final AsyncCache<String, Optional<PersonalToken>> personalTokens;
 
-  Credentials(Vertx vertx, AuthStore store) {
+  Credentials(Vertx vertx, AuthStore store, Caches caches) {
     this.vertx = vertx;
-    this.users = cache(100_000, id -> store.userById(id));
-    this.sessions = cache(200_000, id -> store.sessionById(store.database().reader(), id));
-    this.personalTokens = cache(100_000, store::accessTokenByHash);
-  }
-
-  private static <V> AsyncLoadingCache<String, Optional<V>> cache(long size, Function<String, Future<Optional<V>>> load) {
-    return Caffeine.newBuilder().maximumSize(size).expireAfterWrite(TTL)
-        .buildAsync((key, executor) -> load.apply(key).toCompletionStage().toCompletableFuture());
+    this.store = store;
+    this.users = caches.async("users");
+    this.sessions = caches.async("sessions");
+    this.personalTokens = caches.async("personal-tokens");
   }
 
   Future<Optional<User>> user(String id) {
-    return back(users.get(id));
+    return load(users, id, () -> store.userById(id));
   }
 
   Future<Optional<Session>> session(String id) {
-    return back(sessions.get(id));
+    return load(sessions, id, () -> store.sessionById(store.database().reader(), id));
   }
 
   Future<Optional<PersonalToken>> personalToken(String hash) {
-    return back(personalTokens.get(hash));
+    return load(personalTokens, hash, () -> store.accessTokenByHash(hash));
+  }
+
+  private <V> Future<V> load(AsyncCache<String, V> cache, String key, java.util.function.Supplier<Future<V>> loader) {
+    return back(cache.get(key, (k, executor) -> loader.get().toCompletionStage().toCompletableFuture()));
   }
 
   void invalidateUser(String id) {

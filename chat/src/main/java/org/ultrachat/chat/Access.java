@@ -33,6 +33,23 @@ final class Access {
     });
   }
 
+  /** The same decision for reads, from the cache (writes decide inside their transaction instead). */
+  static Future<Readable> readableCached(ChatStore store, ChatCache cache, Caller caller, String channelId) {
+    var reader = store.database().reader();
+    return cache.channel(channelId, () -> store.channel(reader, channelId)).compose(channel -> {
+      if (channel.isEmpty()) {
+        return Future.failedFuture(new ProblemException.NotFound("no such channel"));
+      }
+      return cache.member(channelId, caller.userId(), () -> store.member(reader, channelId, caller.userId()))
+          .compose(me -> {
+            if (me.isEmpty() && channel.get().kind() != Channel.Kind.PUBLIC) {
+              return Future.failedFuture(new ProblemException.NotFound("no such channel"));
+            }
+            return Future.succeededFuture(new Readable(channel.get(), me));
+          });
+    });
+  }
+
   static void requireMember(Optional<Member> me) {
     if (me.isEmpty()) {
       throw new ProblemException.Forbidden("only members can do this; join the channel first");

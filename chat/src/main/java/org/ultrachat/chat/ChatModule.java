@@ -1,6 +1,8 @@
 package org.ultrachat.chat;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.ultrachat.platform.cache.Caches;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.function.Function;
@@ -33,9 +35,10 @@ public final class ChatModule {
    * @param encrypt whether message bodies are sealed at rest ({@code chat-encryption})
    * @param writes  where message changes commit (group commit)
    */
-  public static ChatModule create(Database db, DataProtection protection, boolean encrypt, BlindIndex index,
-                                  UserDirectory directory, Bus bus, TransactionRunner writes) {
+  public static ChatModule create(Vertx vertx, Database db, DataProtection protection, boolean encrypt, BlindIndex index,
+                                  UserDirectory directory, Bus bus, TransactionRunner writes, Caches caches) {
     ChatStore store = new ChatStore(db);
+    ChatCache cache = new ChatCache(vertx, bus, caches);
     SearchTerms terms = new SearchTerms() {
       @Override
       public List<String> ofDocument(String text) {
@@ -53,8 +56,8 @@ public final class ChatModule {
         return writes.run(work);
       }
     };
-    Messaging messaging = new Messaging(store, protection, encrypt, terms, directory, bus, writer);
-    return new ChatModule(new ChatApi(new Conversations(store, directory, bus), messaging));
+    Messaging messaging = new Messaging(store, protection, encrypt, terms, directory, bus, writer, cache);
+    return new ChatModule(new ChatApi(new Conversations(store, directory, bus, cache), messaging));
   }
 
   /** @return the routes to mount at the edge */

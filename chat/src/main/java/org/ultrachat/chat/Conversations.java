@@ -24,8 +24,10 @@ final class Conversations {
   private final ChatStore store;
   private final UserDirectory directory;
   private final Bus bus;
+  private final ChatCache cache;
 
-  Conversations(ChatStore store, UserDirectory directory, Bus bus) {
+  Conversations(ChatStore store, UserDirectory directory, Bus bus, ChatCache cache) {
+    this.cache = cache;
     this.store = store;
     this.directory = directory;
     this.bus = bus;
@@ -117,13 +119,13 @@ final class Conversations {
     return store.browsable(after.orElse(""), limit);
   }
 
-  /** @return the channel, if the caller may read it (members; anyone for public channels) */
+  /** @return the channel, if the caller may read it (members; anyone for public channels), read fresh */
   Future<Channel> readable(Caller caller, String channelId) {
     return Access.readable(store, store.database().reader(), caller, channelId).map(Access.Readable::channel);
   }
 
   Future<List<Member>> members(Caller caller, String channelId) {
-    return readable(caller, channelId).compose(c -> store.members(channelId));
+    return Access.readableCached(store, cache, caller, channelId).compose(c -> store.members(channelId));
   }
 
   Future<Member> join(Caller caller, String channelId) {
@@ -253,6 +255,11 @@ final class Conversations {
         return work.apply(conn, channel.get(), me);
       });
     })).map(change -> {
+      // Forget what the change made stale before anyone hears of it.
+      cache.invalidate(channelId, Optional.empty());
+      for (ChatEvent e : change.events()) {
+        Optional.ofNullable(e.payload().getString("userId")).ifPresent(u -> cache.invalidate(channelId, Optional.of(u)));
+      }
       Changes.publish(bus, change.events());
       for (ChatEvent e : change.events()) {
         String userId = e.payload().getString("userId");

@@ -44,9 +44,11 @@ final class Messaging {
   private final UserDirectory directory;
   private final Bus bus;
   private final Writer writer;
+  private final ChatCache cache;
 
   Messaging(ChatStore store, DataProtection protection, boolean encrypt, SearchTerms search, UserDirectory directory,
-            Bus bus, Writer writer) {
+            Bus bus, Writer writer, ChatCache cache) {
+    this.cache = cache;
     this.store = store;
     this.protection = protection;
     this.encrypt = encrypt;
@@ -247,7 +249,7 @@ final class Messaging {
   /** Channel history, oldest first: before a seq, after a seq, or around one. */
   Future<List<Message>> history(Caller caller, String channelId, Optional<Long> before, Optional<Long> after,
                                 Optional<Long> around, int limit) {
-    return Access.readable(store, store.database().reader(), caller, channelId).compose(readable -> {
+    return Access.readableCached(store, cache, caller, channelId).compose(readable -> {
       Future<List<ChatStore.Stored>> page;
       if (around.isPresent()) {
         int half = Math.max(1, limit / 2);
@@ -267,7 +269,7 @@ final class Messaging {
   }
 
   Future<List<Message>> thread(Caller caller, String channelId, String rootId, long after, int limit) {
-    return Access.readable(store, store.database().reader(), caller, channelId)
+    return Access.readableCached(store, cache, caller, channelId)
         .compose(r -> store.message(store.database().reader(), rootId)).compose(root -> {
           if (root.isEmpty() || !root.get().message().channelId().equals(channelId)) {
             return Future.failedFuture(new ProblemException.NotFound("no such message"));
@@ -285,13 +287,13 @@ final class Messaging {
   }
 
   Future<List<Message>> pins(Caller caller, String channelId) {
-    return Access.readable(store, store.database().reader(), caller, channelId)
+    return Access.readableCached(store, cache, caller, channelId)
         .compose(r -> store.pins(channelId)).compose(this::withReactions);
   }
 
   /** The earlier bodies of a message, oldest first, visible to whoever may read the channel. */
   Future<List<JsonObject>> edits(Caller caller, String channelId, String messageId) {
-    return Access.readable(store, store.database().reader(), caller, channelId)
+    return Access.readableCached(store, cache, caller, channelId)
         .compose(r -> liveMessage(store.database().reader(), channelId, messageId))
         .compose(m -> store.edits(messageId)).map(edits -> edits.stream().map(e -> new JsonObject()
             .put("version", e.version())

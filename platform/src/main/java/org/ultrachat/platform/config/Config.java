@@ -106,6 +106,14 @@ public final class Config {
     range(errors, Setting.PASSWORD_HASH_MEMORY_KIB, 19_456, 4 * 1024 * 1024);
     range(errors, Setting.PASSWORD_HASH_ITERATIONS, 2, 100);
     range(errors, Setting.PASSWORD_HASH_PARALLELISM, 1, 64);
+    for (Setting cache : List.of(Setting.CACHE_DEFAULT, Setting.CACHE_USERS, Setting.CACHE_CHANNEL_MEMBERS,
+        Setting.CACHE_CHANNELS)) {
+      try {
+        org.ultrachat.platform.cache.CacheSpec.parse(string(cache), cache.key());
+      } catch (ConfigException e) {
+        errors.add(e.getMessage());
+      }
+    }
     if (!List.of("on", "off").contains(string(Setting.CHAT_ENCRYPTION))) {
       errors.add(Setting.CHAT_ENCRYPTION.key() + " must be on or off (got '" + string(Setting.CHAT_ENCRYPTION) + "')");
     }
