@@ -1,18 +1,38 @@
 package org.ultrachat.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
 import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.testing.TestPostgres;
 
-/** The chat flow on PostgreSQL. */
+/** The chat flow on PostgreSQL, plus two nodes writing into one channel of one database. */
 class PostgresChatFlowIT extends ChatFlowContract {
   private TestPostgres pg;
+  private final String masterKey = newMasterKey();
+
+  private static String newMasterKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
 
   @Override
   Map<Setting, String> storeSettings() {
     pg = TestPostgres.create();
-    return Map.of(Setting.DB_URL, pg.url());
+    // A cluster shares one master key; the second node below gets the same one.
+    return Map.of(Setting.DB_URL, pg.url(), Setting.MASTER_KEY, masterKey);
   }
 
   @Override
@@ -25,5 +45,49 @@ class PostgresChatFlowIT extends ChatFlowContract {
     if (pg != null) {
       pg.close();
     }
+  }
+
+  @Test
+  void twoNodesSendingIntoOneChannelStoreEveryAckedMessageOnceWithGaplessSeqs() throws Exception {
+    Map<Setting, String> settings = new HashMap<>(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
+        Setting.DATA_DIR, dir.resolve("node2").toString()));
+    settings.putAll(storeSettings2());
+    Node second = Node.start(Config.defaults().with(settings));
+    try {
+      Http other = new Http(second.port());
+      String ch = channel(ana, "public", "two-nodes");
+      ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
+      List<CompletableFuture<JsonObject>> sends = new ArrayList<>();
+      CountDownLatch go = new CountDownLatch(1);
+      for (int i = 0; i < 60; i++) {
+        Http via = i % 2 == 0 ? http : other;
+        String token = i % 3 == 0 ? ben : ana;
+        int n = i;
+        sends.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+          return ok(via.post("/v1/channels/" + ch + "/messages", new JsonObject().put("body", "m" + n)
+              .put("clientId", "two-" + n), token));
+        }));
+      }
+      go.countDown();
+      List<Long> acked = sends.stream().map(CompletableFuture::join).map(m -> m.getLong("seq")).sorted().toList();
+      assertThat(acked).doesNotHaveDuplicates().hasSize(60);
+      List<Long> stored = history(ana, ch).stream().map(m -> m.getLong("seq")).toList();
+      assertThat(stored).containsExactlyElementsOf(acked);
+      List<Long> seqs = eventSeqs(ch);
+      for (int i = 0; i < seqs.size(); i++) {
+        assertThat(seqs.get(i)).isEqualTo(i + 1);
+      }
+    } finally {
+      second.stop();
+    }
+  }
+
+  private Map<Setting, String> storeSettings2() {
+    return Map.of(Setting.DB_URL, pg.url(), Setting.MASTER_KEY, masterKey);
   }
 }
