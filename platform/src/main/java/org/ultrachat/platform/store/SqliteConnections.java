@@ -21,6 +21,8 @@ import org.sqlite.SQLiteDataSource;
  * commits: invisible to every other connection and lost on restart. Here the
  * {@code setAutoCommit(false)} that follows a commit or rollback becomes {@code true}.
  * {@code StoreContract.aPlainWriteAfterATransactionIsCommittedAndVisibleToReaders} fails without it.
+ * A commit that fails is followed by a rollback ({@link #endFailedCommit}); {@code
+ * StoreContract.aFailedCommitKeepsNothingAndTheNextWriteCommits} fails without that.
  */
 final class SqliteConnections implements DataSource {
   private final SQLiteDataSource delegate;
@@ -67,9 +69,28 @@ final class SqliteConnections implements DataSource {
             }
             return result;
           } catch (InvocationTargetException e) {
+            if (name.equals("commit") && noArgs) {
+              endFailedCommit(connection, e.getCause());
+              transactionEnded[0] = true;
+            }
             throw e.getCause();
           }
         });
+  }
+
+  /**
+   * SQLite keeps the transaction open when COMMIT fails (a deferred foreign key violated, say);
+   * PostgreSQL ends it, and the Vert.x client, which does not roll back after a failed commit,
+   * behaves as if it ended. Left open, the writer connection would carry the failed changes into
+   * every later transaction, each failing at its commit. Rolling back here makes a failed commit
+   * keep nothing, as on PostgreSQL.
+   */
+  private static void endFailedCommit(Connection connection, Throwable commitFailure) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      commitFailure.addSuppressed(e);
+    }
   }
 
   @Override

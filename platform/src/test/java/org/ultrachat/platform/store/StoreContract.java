@@ -100,6 +100,25 @@ abstract class StoreContract {
   }
 
   @Test
+  void aFailedCommitKeepsNothingAndTheNextWriteCommits() {
+    db.writer().query("CREATE TABLE parent (id INTEGER PRIMARY KEY)").execute().await();
+    db.writer().query("CREATE TABLE child (id INTEGER PRIMARY KEY,"
+        + " parent_id INTEGER NOT NULL REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)").execute().await();
+    // The foreign key is checked at COMMIT: the statements succeed and the commit fails.
+    Future<?> failed = db.writer().withTransaction(conn -> conn
+        .query("INSERT INTO parent (id) VALUES (1)").execute()
+        .compose(done -> conn.query("INSERT INTO child (id, parent_id) VALUES (1, 99)").execute()));
+    assertThatThrownBy(failed::await).isNotNull();
+    assertThat(db.reader().query("SELECT COUNT(*) FROM parent").execute().await().iterator().next().getLong(0))
+        .as("rows of the failed transaction").isZero();
+
+    db.writer().withTransaction(conn -> conn.query("INSERT INTO parent (id) VALUES (2)").execute()).await();
+    db.writer().query("INSERT INTO parent (id) VALUES (3)").execute().await();
+    assertThat(db.reader().query("SELECT COUNT(*) FROM parent").execute().await().iterator().next().getLong(0))
+        .as("later writes, in and out of a transaction, are committed and visible").isEqualTo(2);
+  }
+
+  @Test
   void pingSucceedsOnAReachableStore() {
     db.ping(Duration.ofSeconds(5)).await();
   }
