@@ -41,6 +41,7 @@ import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.metrics.Metrics;
 import org.ultrachat.platform.store.Database;
+import org.ultrachat.platform.store.GroupCommitWriter;
 import org.ultrachat.platform.store.Installation;
 import org.ultrachat.platform.store.Migrations;
 import org.ultrachat.platform.store.StoreTarget;
@@ -117,9 +118,12 @@ public final class Node {
           : Optional.empty();
 
       Bus bus = new LocalBus(vertx);
+      // Message writes commit in groups: many sends, one transaction, each acked after its commit.
+      GroupCommitWriter messageWrites = new GroupCommitWriter(vertx, database, GroupCommitWriter.Options.DEFAULTS);
+      messageWrites.bindMetrics(registry, "messages");
       Optional<ChatModule> chat = services.contains("chat")
           ? Optional.of(ChatModule.create(vertx, database, protection, config.string(Setting.CHAT_ENCRYPTION).equals("on"),
-              BlindIndex.create(masterKey), auth.orElseThrow().directory(), bus, database.writer()::withTransaction, caches))
+              BlindIndex.create(masterKey), auth.orElseThrow().directory(), bus, messageWrites::submit, caches))
           : Optional.empty();
 
       Map<String, Supplier<Future<Void>>> readiness = Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
