@@ -42,6 +42,7 @@ import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.metrics.Metrics;
 import org.ultrachat.platform.store.Database;
 import org.ultrachat.platform.store.GroupCommitWriter;
+import org.ultrachat.platform.store.Dialect;
 import org.ultrachat.platform.store.Installation;
 import org.ultrachat.platform.store.Migrations;
 import org.ultrachat.platform.store.StoreTarget;
@@ -125,6 +126,8 @@ public final class Node {
           ? Optional.of(ChatModule.create(vertx, database, protection, config.string(Setting.CHAT_ENCRYPTION).equals("on"),
               BlindIndex.create(masterKey), auth.orElseThrow().directory(), bus, messageWrites::submit, caches))
           : Optional.empty();
+      // Message partitions exist before anything serves; the job then runs every 6 h (PostgreSQL only).
+      chat.filter(c -> target.dialect() == Dialect.POSTGRESQL).ifPresent(c -> c.scheduleMaintenance(vertx).await());
 
       Map<String, Supplier<Future<Void>>> readiness = Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
       int port = -1;

@@ -4,21 +4,33 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.ultrachat.platform.cache.Caches;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ultrachat.platform.bus.Bus;
 import org.ultrachat.platform.crypto.DataProtection;
 import org.ultrachat.platform.directory.UserDirectory;
 import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.search.BlindIndex;
 import org.ultrachat.platform.store.Database;
+import org.ultrachat.platform.store.Dialect;
 
-/** The chat service as the node sees it: its routes. Everything else in this module is package-private. */
+/**
+ * The chat service as the node sees it: its routes, and on PostgreSQL the upkeep of the message
+ * partitions. Everything else in this module is package-private.
+ */
 public final class ChatModule {
-  private final ChatApi api;
+  private static final Logger LOG = LoggerFactory.getLogger(ChatModule.class);
 
-  private ChatModule(ChatApi api) {
+  private final ChatApi api;
+  private final Optional<PartitionMaintenance> partitions;
+
+  private ChatModule(ChatApi api, Optional<PartitionMaintenance> partitions) {
     this.api = api;
+    this.partitions = partitions;
   }
 
   /**
@@ -57,7 +69,47 @@ public final class ChatModule {
       }
     };
     Messaging messaging = new Messaging(store, protection, encrypt, terms, directory, bus, writer, cache);
-    return new ChatModule(new ChatApi(new Conversations(store, directory, bus, cache), messaging));
+    Optional<PartitionMaintenance> partitions = db.dialect() == Dialect.POSTGRESQL
+        ? Optional.of(new PartitionMaintenance(db.writer(), Clock.systemUTC())) : Optional.empty();
+    return new ChatModule(new ChatApi(new Conversations(store, directory, bus, cache), messaging), partitions);
+  }
+
+  /**
+   * Creates the monthly message partitions that are missing (this month and the next three, and
+   * the months of rows waiting in the default partition, which move there). Safe to run from
+   * several nodes at once.
+   *
+   * @return done, or failed when a partition could not be made
+   * @throws IllegalStateException when the store is not PostgreSQL (only it partitions messages)
+   */
+  public Future<Void> maintainPartitions() {
+    return partitions().run().mapEmpty();
+  }
+
+  /**
+   * Runs {@link #maintainPartitions()} now and then every six hours on a Vert.x timer, until
+   * Vert.x closes. A failed run is logged and tried again at the next one; it never stops the node
+   * (messages of a month without a partition wait in the default partition).
+   *
+   * @return the first run, which never fails: await it before serving
+   * @throws IllegalStateException when the store is not PostgreSQL
+   */
+  public Future<Void> scheduleMaintenance(Vertx vertx) {
+    PartitionMaintenance job = partitions();
+    vertx.setPeriodic(PartitionMaintenance.INTERVAL.toMillis(), id -> logged(job.run()));
+    return logged(job.run());
+  }
+
+  private static Future<Void> logged(Future<List<String>> run) {
+    return run.<Void>mapEmpty().otherwise(failure -> {
+      LOG.atWarn().setCause(failure).log("message partition maintenance failed; it runs again in "
+          + PartitionMaintenance.INTERVAL.toHours() + " h");
+      return null;
+    });
+  }
+
+  private PartitionMaintenance partitions() {
+    return partitions.orElseThrow(() -> new IllegalStateException("messages are partitioned only on PostgreSQL"));
   }
 
   /** @return the routes to mount at the edge */

@@ -19,7 +19,11 @@ import java.util.stream.StreamSupport;
 import org.ultrachat.platform.store.Database;
 import org.ultrachat.platform.store.Dialect;
 
-/** The chat service's SQL. Message writes take a connection so they join the caller's transaction. */
+/**
+ * The chat service's SQL. Message writes take a connection so they join the caller's transaction.
+ * On PostgreSQL, history, thread and search reads go through {@link PartitionedReads}, which
+ * bounds them on {@code created_at} so that monthly partitions are pruned.
+ */
 final class ChatStore {
   private static final String CHANNEL_COLUMNS = "id, kind, name, topic, created_by, created_at, archived_at, last_seq";
   private static final String INSERT_CHANNEL = "INSERT INTO channels (id, kind, name, name_key, dm_key, topic, created_by, "
@@ -58,7 +62,7 @@ final class ChatStore {
   private static final String MENTION_ALL = "UPDATE channel_members SET mention_count = mention_count + 1 "
       + "WHERE channel_id = #{channelId} AND user_id <> #{senderId}";
 
-  private static final String MESSAGE_COLUMNS = "id, channel_id, seq, sender_id, thread_root_id, body, sealed, mentions, "
+  static final String MESSAGE_COLUMNS = "id, channel_id, seq, sender_id, thread_root_id, body, sealed, mentions, "
       + "reply_count, last_reply_at, edit_count, edited_at, deleted_at, pinned_at, created_at";
   private static final String INSERT_MESSAGE_SQLITE = "INSERT INTO messages (" + MESSAGE_COLUMNS + ", pinned_by) VALUES "
       + "(#{id}, #{channelId}, #{seq}, #{senderId}, #{threadRootId}, #{body}, #{sealed}, #{mentions}, 0, NULL, 0, NULL, "
@@ -72,6 +76,7 @@ final class ChatStore {
   // created_at is derived from the UUIDv7 id; naming it lets PostgreSQL prune to one partition.
   private static final String MESSAGE_BY_ID = "SELECT " + MESSAGE_COLUMNS + " FROM messages "
       + "WHERE id = #{id} AND created_at = #{createdAt}";
+  // SQLite: one table, no partitions to prune (PostgreSQL: PartitionedReads).
   private static final String HISTORY_BEFORE = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE channel_id = #{channelId} "
       + "AND thread_root_id IS NULL AND seq < #{seq} ORDER BY seq DESC LIMIT #{limit}";
   private static final String HISTORY_AFTER = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE channel_id = #{channelId} "
@@ -111,14 +116,18 @@ final class ChatStore {
       + "JOIN channel_members cm ON cm.channel_id = m.channel_id AND cm.user_id = #{userId} "
       + "WHERE m.deleted_at IS NULL AND m.id < #{before} AND m.id IN (SELECT message_id FROM message_terms "
       + "WHERE term IN (%s) GROUP BY message_id HAVING COUNT(*) = %d) ORDER BY m.id DESC LIMIT #{limit}";
-  private static final String SEARCH_PG = "SELECT " + prefixed("m") + " FROM messages m "
-      + "JOIN channel_members cm ON cm.channel_id = m.channel_id AND cm.user_id = $1 "
-      + "WHERE m.deleted_at IS NULL AND m.id < $2 AND m.search_terms @> $3 ORDER BY m.id DESC LIMIT $4";
 
   private final Database db;
+  private final PartitionedReads partitioned;
 
   ChatStore(Database db) {
     this.db = db;
+    this.partitioned = new PartitionedReads(db.reader(), System::currentTimeMillis);
+  }
+
+  /** @return the PostgreSQL reads of history, threads and search */
+  PartitionedReads partitionedReads() {
+    return partitioned;
   }
 
   Database database() {
@@ -270,6 +279,9 @@ final class ChatStore {
   }
 
   Future<List<Stored>> history(String channelId, boolean before, long seq, int limit) {
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      return partitioned.history(channelId, before, seq, limit);
+    }
     Map<String, Object> p = params("channelId", channelId);
     p.put("seq", seq);
     p.put("limit", limit);
@@ -278,6 +290,9 @@ final class ChatStore {
   }
 
   Future<List<Stored>> thread(String rootId, long after, int limit) {
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      return partitioned.thread(rootId, after, limit);
+    }
     Map<String, Object> p = params("rootId", rootId);
     p.put("after", after);
     p.put("limit", limit);
@@ -362,13 +377,14 @@ final class ChatStore {
 
   // ---- search
 
-  Future<List<Stored>> search(String userId, List<String> terms, String before, int limit) {
+  /** @param before a message id: only older messages; empty: from the newest */
+  Future<List<Stored>> search(String userId, List<String> terms, Optional<String> before, int limit) {
     if (db.dialect() == Dialect.POSTGRESQL) {
-      return db.reader().preparedQuery(SEARCH_PG).execute(Tuple.of(userId, before, terms.toArray(new String[0]), limit))
-          .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+      return partitioned.search(userId, terms, before, limit);
     }
     List<String> names = new ArrayList<>();
-    Map<String, Object> p = params("userId", userId, "before", before);
+    // "g" sorts after every id: no cursor.
+    Map<String, Object> p = params("userId", userId, "before", before.orElse("g"));
     p.put("limit", limit);
     for (int i = 0; i < terms.size(); i++) {
       names.add("#{t" + i + "}");
@@ -380,7 +396,7 @@ final class ChatStore {
 
   // ---- mapping
 
-  private static String prefixed(String alias) {
+  static String prefixed(String alias) {
     return String.join(", ", Arrays.stream(MESSAGE_COLUMNS.split(", ")).map(c -> alias + "." + c).toList());
   }
 
@@ -395,7 +411,7 @@ final class ChatStore {
         Instant.ofEpochMilli(r.getLong("joined_at")), r.getLong("last_read_seq"), r.getInteger("mention_count"));
   }
 
-  private static Stored stored(Row r) {
+  static Stored stored(Row r) {
     String mentions = r.getString("mentions");
     Message m = new Message(r.getString("id"), r.getString("channel_id"), r.getLong("seq"), r.getString("sender_id"),
         Optional.ofNullable(r.getString("thread_root_id")), Optional.ofNullable(r.getString("body")),

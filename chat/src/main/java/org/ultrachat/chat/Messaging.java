@@ -307,7 +307,7 @@ final class Messaging {
     if (terms.isEmpty()) {
       return Future.failedFuture(new ProblemException.BadInput("the query has no searchable word"));
     }
-    return store.search(caller.userId(), terms, before.orElse("g"), limit).compose(this::withReactions);
+    return store.search(caller.userId(), terms, before, limit).compose(this::withReactions);
   }
 
   // ---- helpers
