@@ -104,7 +104,7 @@ public final class Node {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     try {
-      Database database = Database.open(vertx, target);
+      Database database = Database.open(vertx, target, config.optional(Setting.DB_REPLICA_URL));
       database.bindMetrics(registry);
       Installation.Info installation = new Installation(database).ensure().await();
       Gauge.builder("ultrachat.info", () -> 1).description("Installation id and store dialect of this node")
@@ -129,7 +129,10 @@ public final class Node {
       // Message partitions exist before anything serves; the job then runs every 6 h (PostgreSQL only).
       chat.filter(c -> target.dialect() == Dialect.POSTGRESQL).ifPresent(c -> c.scheduleMaintenance(vertx).await());
 
-      Map<String, Supplier<Future<Void>>> readiness = Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
+      Map<String, Supplier<Future<Void>>> readiness = database.hasReplica()
+          ? Map.of("store", () -> database.ping(Duration.ofSeconds(2)),
+              "store-replica", () -> database.pingReplica(Duration.ofSeconds(2)))
+          : Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
       int port = -1;
       Optional<Edge.Parts> edge = Optional.empty();
       if (services.contains("gateway")) {

@@ -379,6 +379,13 @@ abstract class ChatFlowContract {
     assertThat(http.metric(hits) - before).isEqualTo(2);
     assertThat(http.metric(channelHits) - channelsBefore).isEqualTo(2);
     assertThat(http.metric("cache_gets_total{cache=\"users\",result=\"hit\"}")).isGreaterThan(0);
+    String recentHits = "cache_gets_total{cache=\"recent-messages\",result=\"hit\"}";
+    double recentBefore = http.metric(recentHits);
+    assertThat(history(ben, ch)).extracting(m -> m.getString("body")).containsExactly("read me twice");
+    assertThat(http.metric(recentHits) - recentBefore).isEqualTo(1);
+    post(ana, ch, "a new message invalidates the page");
+    assertThat(history(ben, ch)).extracting(m -> m.getString("body"))
+        .containsExactly("read me twice", "a new message invalidates the page");
   }
 
   @Test

@@ -87,6 +87,39 @@ class PostgresChatFlowIT extends ChatFlowContract {
     }
   }
 
+  @Test
+  void historyAndSearchReadFromTheReplicaWhileWritesAndAccessUseThePrimary() {
+    io.vertx.core.Vertx proxyVertx = io.vertx.core.Vertx.vertx();
+    org.ultrachat.platform.testing.TcpProxy replica =
+        new org.ultrachat.platform.testing.TcpProxy(proxyVertx, pg.host(), pg.port()).start();
+    Map<Setting, String> settings = new HashMap<>(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
+        Setting.DATA_DIR, dir.resolve("node3").toString(), Setting.DB_REPLICA_URL, pg.url("127.0.0.1", replica.port())));
+    settings.putAll(storeSettings2());
+    Node withReplica = Node.start(Config.defaults().with(settings));
+    try {
+      Http via = new Http(withReplica.port());
+      String ch = ok(via.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "replicated"), ana))
+          .getString("id");
+      ok(via.post("/v1/channels/" + ch + "/messages", new JsonObject().put("body", "replicated words"), ana));
+      assertThat(ok(via.get("/v1/channels/" + ch + "/messages", ana)).getJsonArray("messages")).hasSize(1);
+      assertThat(ok(via.get("/v1/search?q=replicated", ana)).getJsonArray("messages")).hasSize(1);
+
+      replica.cut();
+      assertThat(via.get("/v1/channels/" + ch + "/messages", ana).statusCode()).as("history needs the replica")
+          .isGreaterThanOrEqualTo(500);
+      assertThat(via.get("/v1/search?q=replicated", ana).statusCode()).isGreaterThanOrEqualTo(500);
+      assertThat(via.post("/v1/channels/" + ch + "/messages", new JsonObject().put("body", "still writing"), ana)
+          .statusCode()).as("writes use the primary").isEqualTo(201);
+      assertThat(via.get("/health/ready").statusCode()).isEqualTo(503);
+
+      replica.start();
+      assertThat(ok(via.get("/v1/channels/" + ch + "/messages", ana)).getJsonArray("messages")).hasSize(2);
+    } finally {
+      withReplica.stop();
+      proxyVertx.close().await();
+    }
+  }
+
   private Map<Setting, String> storeSettings2() {
     return Map.of(Setting.DB_URL, pg.url(), Setting.MASTER_KEY, masterKey);
   }

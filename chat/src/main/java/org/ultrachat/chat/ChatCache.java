@@ -23,12 +23,14 @@ final class ChatCache {
   private final Bus bus;
   private final AsyncCache<String, Optional<Channel>> channels;
   private final AsyncCache<String, Optional<Member>> members;
+  private final AsyncCache<String, java.util.List<Message>> recent;
 
   ChatCache(Vertx vertx, Bus bus, Caches caches) {
     this.vertx = vertx;
     this.bus = bus;
     this.channels = caches.async("channels");
     this.members = caches.async("channel-members");
+    this.recent = caches.async("recent-messages");
     bus.subscribe(TOPIC, this::forget);
   }
 
@@ -38,6 +40,18 @@ final class ChatCache {
 
   Future<Optional<Member>> member(String channelId, String userId, Supplier<Future<Optional<Member>>> load) {
     return get(members, channelId + "/" + userId, load);
+  }
+
+  /** The newest page of a channel's history (up to the page cap), loaded once and shared. */
+  Future<java.util.List<Message>> recentMessages(String channelId, Supplier<Future<java.util.List<Message>>> load) {
+    return get(recent, channelId, load);
+  }
+
+  /** Forgets a channel's newest page here and on every node; call after any message change commits. */
+  void messagesChanged(String channelId) {
+    JsonObject what = new JsonObject().put("channelId", channelId).put("messages", true);
+    recent.synchronous().invalidate(channelId);
+    bus.publish(TOPIC, what);
   }
 
   /** Forgets a channel (and one member of it, when given) here and on every node. */
@@ -50,6 +64,10 @@ final class ChatCache {
 
   private void forget(JsonObject what) {
     String channelId = what.getString("channelId");
+    if (what.getBoolean("messages", false)) {
+      recent.synchronous().invalidate(channelId);
+      return;
+    }
     channels.synchronous().invalidate(channelId);
     String userId = what.getString("userId");
     if (userId != null) {

@@ -122,7 +122,7 @@ final class ChatStore {
 
   ChatStore(Database db) {
     this.db = db;
-    this.partitioned = new PartitionedReads(db.reader(), System::currentTimeMillis);
+    this.partitioned = new PartitionedReads(db.lagTolerantReader(), System::currentTimeMillis);
   }
 
   /** @return the PostgreSQL reads of history, threads and search */
@@ -285,7 +285,7 @@ final class ChatStore {
     Map<String, Object> p = params("channelId", channelId);
     p.put("seq", seq);
     p.put("limit", limit);
-    return SqlTemplate.forQuery(db.reader(), before ? HISTORY_BEFORE : HISTORY_AFTER).execute(p)
+    return SqlTemplate.forQuery(db.lagTolerantReader(), before ? HISTORY_BEFORE : HISTORY_AFTER).execute(p)
         .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
   }
 
@@ -296,7 +296,7 @@ final class ChatStore {
     Map<String, Object> p = params("rootId", rootId);
     p.put("after", after);
     p.put("limit", limit);
-    return SqlTemplate.forQuery(db.reader(), THREAD).execute(p).map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+    return SqlTemplate.forQuery(db.lagTolerantReader(), THREAD).execute(p).map(rows -> list(rows).stream().map(ChatStore::stored).toList());
   }
 
   Future<List<Stored>> pins(String channelId) {
@@ -391,7 +391,8 @@ final class ChatStore {
       p.put("t" + i, terms.get(i));
     }
     String sql = String.format(SEARCH_SQLITE, String.join(", ", names), terms.size());
-    return SqlTemplate.forQuery(db.reader(), sql).execute(p).map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+    return SqlTemplate.forQuery(db.lagTolerantReader(), sql).execute(p)
+        .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
   }
 
   // ---- mapping

@@ -143,6 +143,7 @@ final class Messaging {
   }
 
   private void published(Message message, List<String> mentioned) {
+    cache.messagesChanged(message.channelId());
     bus.publish(Bus.channelTopic(message.channelId()), new JsonObject().put("type", "message.created")
         .put("channelId", message.channelId()).put("seq", message.seq()).put("actorId", message.senderId())
         .put("message", message.toJson()));
@@ -224,6 +225,7 @@ final class Messaging {
 
   private Message publish(Change change) {
     if (change.event() != null) {
+      cache.messagesChanged(change.event().channelId());
       bus.publish(Bus.channelTopic(change.event().channelId()), change.event().toJson().put("message", change.message().toJson()));
     }
     return change.message();
@@ -261,6 +263,10 @@ final class Messaging {
             });
       } else if (after.isPresent()) {
         page = store.history(channelId, false, after.get(), limit);
+      } else if (before.isEmpty() && !store.database().hasReplica()) {
+        // The newest page is what opening a channel asks for: serve it from the cache.
+        return cache.recentMessages(channelId, () -> store.history(channelId, true, Long.MAX_VALUE, Limits.MAX_PAGE)
+            .compose(this::withReactions)).map(all -> all.subList(Math.max(0, all.size() - limit), all.size()));
       } else {
         page = store.history(channelId, true, before.orElse(Long.MAX_VALUE), limit);
       }

@@ -32,6 +32,8 @@ public final class Caches {
         "users", CacheSpec.parse(config.string(Setting.CACHE_USERS), Setting.CACHE_USERS.key()),
         "channel-members", CacheSpec.parse(config.string(Setting.CACHE_CHANNEL_MEMBERS), Setting.CACHE_CHANNEL_MEMBERS.key()),
         "channels", CacheSpec.parse(config.string(Setting.CACHE_CHANNELS), Setting.CACHE_CHANNELS.key()),
+        "recent-messages", CacheSpec.parse(config.string(Setting.CACHE_RECENT_MESSAGES),
+            Setting.CACHE_RECENT_MESSAGES.key()),
         // Revocation state: short and fixed, so another node's revocation reaches here within 30 s even without the bus.
         "sessions", new CacheSpec(java.util.Optional.of(java.time.Duration.ofSeconds(30)), java.util.Optional.of(200_000L)),
         "personal-tokens", new CacheSpec(java.util.Optional.of(java.time.Duration.ofSeconds(30)),

@@ -107,7 +107,7 @@ public final class Config {
     range(errors, Setting.PASSWORD_HASH_ITERATIONS, 2, 100);
     range(errors, Setting.PASSWORD_HASH_PARALLELISM, 1, 64);
     for (Setting cache : List.of(Setting.CACHE_DEFAULT, Setting.CACHE_USERS, Setting.CACHE_CHANNEL_MEMBERS,
-        Setting.CACHE_CHANNELS)) {
+        Setting.CACHE_CHANNELS, Setting.CACHE_RECENT_MESSAGES)) {
       try {
         org.ultrachat.platform.cache.CacheSpec.parse(string(cache), cache.key());
       } catch (ConfigException e) {
@@ -125,6 +125,13 @@ public final class Config {
       parses(errors, () -> RateLimit.of(this, s));
     }
     parses(errors, () -> ClientAddress.of(this));
+    optional(Setting.DB_REPLICA_URL).ifPresent(url -> {
+      if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+        errors.add(Setting.DB_REPLICA_URL.key() + " must start with postgresql://");
+      } else if (optional(Setting.DB_URL).isEmpty()) {
+        errors.add(Setting.DB_REPLICA_URL.key() + " needs db-url: a replica serves a PostgreSQL primary");
+      }
+    });
     for (String origin : list(Setting.CORS_ORIGINS)) {
       if (!origin.matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?")) {
         errors.add(Setting.CORS_ORIGINS.key() + ": '" + origin + "' is not an origin like https://chat.example.com");

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -24,15 +25,40 @@ public final class Database {
   /** Pool names as they appear in metrics ({@code pool_name} label). */
   public static final String WRITER_POOL = "store-writer";
   public static final String READER_POOL = "store-reader";
+  public static final String REPLICA_POOL = "store-replica";
 
   private final StoreTarget target;
   private final Pool writer;
   private final Pool reader;
+  private final Optional<Pool> replica;
 
-  private Database(StoreTarget target, Pool writer, Pool reader) {
+  private Database(StoreTarget target, Pool writer, Pool reader, Optional<Pool> replica) {
     this.target = target;
     this.writer = writer;
     this.reader = reader;
+    this.replica = replica;
+  }
+
+  /**
+   * Opens the pools, with a read replica (PostgreSQL only) for {@link #lagTolerantReader()}.
+   *
+   * @param replicaUri a {@code postgresql://} URI, or empty for none
+   */
+  public static Database open(Vertx vertx, StoreTarget target, Optional<String> replicaUri) {
+    Database primary = open(vertx, target);
+    if (replicaUri.isEmpty()) {
+      return primary;
+    }
+    if (target.dialect() != Dialect.POSTGRESQL) {
+      throw new IllegalArgumentException("a read replica needs PostgreSQL");
+    }
+    Pool replica = PgBuilder.pool()
+        .with(poolOptions(REPLICA_POOL, target.poolSize()))
+        .connectingTo(PgConnectOptions.fromUri(replicaUri.get().replaceFirst("^postgres://", "postgresql://"))
+            .setMetricsName(REPLICA_POOL))
+        .using(vertx)
+        .build();
+    return new Database(target, primary.writer, primary.reader, Optional.of(replica));
   }
 
   /**
@@ -47,14 +73,14 @@ public final class Database {
       SqliteConnections connections = new SqliteConnections(target.sqliteFile().orElseThrow(), target.busyTimeoutMs());
       Pool writer = JDBCPool.pool(vertx, connections, poolOptions(WRITER_POOL, 1));
       Pool reader = JDBCPool.pool(vertx, connections, poolOptions(READER_POOL, target.poolSize()));
-      return new Database(target, writer, reader);
+      return new Database(target, writer, reader, Optional.empty());
     }
     Pool pool = PgBuilder.pool()
         .with(poolOptions(WRITER_POOL, target.poolSize()))
         .connectingTo(new PgConnectOptions(target.postgres().orElseThrow()).setMetricsName(WRITER_POOL))
         .using(vertx)
         .build();
-    return new Database(target, pool, pool);
+    return new Database(target, pool, pool, Optional.empty());
   }
 
   private static PoolOptions poolOptions(String name, int size) {
@@ -72,6 +98,26 @@ public final class Database {
   /** @return the pool for reads */
   public Pool reader() {
     return reader;
+  }
+
+  /**
+   * @return the pool for reads that tolerate some lag (history, threads, search): the read
+   *     replica when one is configured, else {@link #reader()}. Never for access decisions.
+   */
+  public Pool lagTolerantReader() {
+    return replica.orElse(reader);
+  }
+
+  /** @return whether a read replica is configured */
+  public boolean hasReplica() {
+    return replica.isPresent();
+  }
+
+  /** Checks that the read replica answers (succeeds at once when there is none). */
+  public Future<Void> pingReplica(Duration timeout) {
+    return replica.map(r -> r.query("SELECT 1").execute()
+        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).<Void>mapEmpty())
+        .orElse(Future.succeededFuture());
   }
 
   public Dialect dialect() {
@@ -106,6 +152,7 @@ public final class Database {
     if (reader != writer) {
       bindPool(registry, READER_POOL, reader, target.poolSize());
     }
+    replica.ifPresent(r -> bindPool(registry, REPLICA_POOL, r, target.poolSize()));
   }
 
   private static void bindPool(MeterRegistry registry, String name, Pool pool, int max) {
@@ -146,6 +193,8 @@ public final class Database {
 
   /** Closes the pools. */
   public Future<Void> close() {
-    return writer == reader ? writer.close() : Future.join(writer.close(), reader.close()).mapEmpty();
+    Future<Void> replicaClosed = replica.map(Pool::close).orElse(Future.succeededFuture());
+    Future<Void> primaryClosed = writer == reader ? writer.close() : Future.join(writer.close(), reader.close()).mapEmpty();
+    return Future.join(primaryClosed, replicaClosed).mapEmpty();
   }
 }
