@@ -38,6 +38,8 @@ abstract class ChatFlowContract {
   String anaId;
   String benId;
   String cidId;
+  String guest;
+  String guestId;
 
   abstract Map<Setting, String> storeSettings();
 
@@ -61,6 +63,7 @@ abstract class ChatFlowContract {
     for (String name : List.of("ana", "ben", "cid")) {
       users.add(new JsonObject().put("username", name));
     }
+    users.add(new JsonObject().put("username", "gia").put("role", "guest"));
     JsonArray created = new JsonObject(http.post("/v1/admin/users", new JsonObject().put("users", users), admin).body())
         .getJsonArray("users");
     ana = created.getJsonObject(0).getString("token");
@@ -69,6 +72,8 @@ abstract class ChatFlowContract {
     benId = created.getJsonObject(1).getJsonObject("user").getString("id");
     cid = created.getJsonObject(2).getString("token");
     cidId = created.getJsonObject(2).getJsonObject("user").getString("id");
+    guest = created.getJsonObject(3).getString("token");
+    guestId = created.getJsonObject(3).getJsonObject("user").getString("id");
   }
 
   @AfterEach
@@ -189,6 +194,33 @@ abstract class ChatFlowContract {
     assertThat(post(cid, town, "hi").getString("body")).isEqualTo("hi");
     problem(http.send("DELETE", "/v1/channels/" + town + "/messages/" + m.getString("id"), null, cid), 403);
     problem(http.send("DELETE", "/v1/channels/" + town + "/members/" + anaId, null, cid), 403);
+  }
+
+  @Test
+  void guestsSeeOnlyTheChannelsTheyAreInvitedTo() {
+    String open = channel(ana, "public", "open-to-members");
+    post(ana, open, "members only, guests not");
+    problem(http.get("/v1/channels/" + open + "/messages", guest), 404);
+    problem(http.send("POST", "/v1/channels/" + open + "/join", null, guest), 403);
+    problem(http.get("/v1/channels?scope=browse", guest), 403);
+    problem(http.post("/v1/channels/direct", new JsonObject().put("userId", anaId), guest), 403);
+    problem(http.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "guest-made"), guest), 403);
+
+    String project = channel(ana, "private", "project");
+    ok(http.post("/v1/channels/" + project + "/members", new JsonObject().put("userId", guestId), ana));
+    post(ana, project, "welcome, guest");
+    assertThat(history(guest, project)).extracting(m -> m.getString("body")).containsExactly("welcome, guest");
+    assertThat(post(guest, project, "thanks").getString("body")).isEqualTo("thanks");
+  }
+
+  @Test
+  void aDirectMessageCannotBeLeftAndMentionsCountOnlyForMembers() {
+    String dm = ok(http.post("/v1/channels/direct", new JsonObject().put("userId", benId), ana)).getString("id");
+    problem(http.send("POST", "/v1/channels/" + dm + "/leave", null, ana), 403);
+    String secret = channel(ana, "private", "hush");
+    JsonObject m = post(ana, secret, "don't tell @cid about this");
+    assertThat(m.getJsonArray("mentions")).as("cid is not a member").isEmpty();
+    assertThat(ok(http.get("/v1/channels", cid)).getJsonArray("channels")).isEmpty();
   }
 
   // ---- the event stream and idempotency

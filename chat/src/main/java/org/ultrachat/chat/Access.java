@@ -20,17 +20,32 @@ final class Access {
   }
 
   static Future<Readable> readable(ChatStore store, SqlClient client, Caller caller, String channelId) {
-    return store.channel(client, channelId).compose(channel -> {
+    return decide(store.channel(client, channelId), store, client, caller, channelId);
+  }
+
+  /** The same decision inside a write transaction, with the channel row locked first (see {@link ChatStore#lockChannel}). */
+  static Future<Readable> forWrite(ChatStore store, SqlClient conn, Caller caller, String channelId) {
+    return decide(store.lockChannel(conn, channelId), store, conn, caller, channelId);
+  }
+
+  private static Future<Readable> decide(Future<Optional<Channel>> channelLookup, ChatStore store, SqlClient client,
+                                         Caller caller, String channelId) {
+    return channelLookup.compose(channel -> {
       if (channel.isEmpty()) {
         return Future.failedFuture(new ProblemException.NotFound("no such channel"));
       }
       return store.member(client, channelId, caller.userId()).compose(me -> {
-        if (me.isEmpty() && channel.get().kind() != Channel.Kind.PUBLIC) {
+        if (me.isEmpty() && !openTo(caller, channel.get())) {
           return Future.failedFuture(new ProblemException.NotFound("no such channel"));
         }
         return Future.succeededFuture(new Readable(channel.get(), me));
       });
     });
+  }
+
+  /** Public channels are open to every signed-in user except guests, who see only what they are invited to. */
+  static boolean openTo(Caller caller, Channel channel) {
+    return channel.kind() == Channel.Kind.PUBLIC && !"guest".equals(caller.role());
   }
 
   /** The same decision for reads, from the cache (writes decide inside their transaction instead). */
@@ -42,7 +57,7 @@ final class Access {
       }
       return cache.member(channelId, caller.userId(), () -> store.member(reader, channelId, caller.userId()))
           .compose(me -> {
-            if (me.isEmpty() && channel.get().kind() != Channel.Kind.PUBLIC) {
+            if (me.isEmpty() && !openTo(caller, channel.get())) {
               return Future.failedFuture(new ProblemException.NotFound("no such channel"));
             }
             return Future.succeededFuture(new Readable(channel.get(), me));

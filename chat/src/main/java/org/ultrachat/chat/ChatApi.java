@@ -63,7 +63,7 @@ final class ChatApi implements ApiRoutes.Mount {
     switch (scope) {
       case "mine" -> reply(ctx, 200, conversations.mine(caller(ctx)).map(list -> new JsonObject()
           .put("channels", new JsonArray(list.stream().map(ChatStore.MyChannel::toJson).toList()))));
-      case "browse" -> reply(ctx, 200, conversations.browse(optionalId(ctx, "after"), limit(ctx))
+      case "browse" -> reply(ctx, 200, conversations.browse(caller(ctx), optionalId(ctx, "after"), limit(ctx))
           .map(list -> new JsonObject().put("channels", new JsonArray(list.stream().map(Channel::toJson).toList()))));
       default -> throw new ProblemException.BadInput("'scope' must be mine or browse");
     }

@@ -30,6 +30,7 @@ final class ChatStore {
       + "created_at, archived_at, last_seq) VALUES (#{id}, #{kind}, #{name}, #{nameKey}, #{dmKey}, #{topic}, #{createdBy}, "
       + "#{now}, NULL, 0)";
   private static final String CHANNEL_BY_ID = "SELECT " + CHANNEL_COLUMNS + " FROM channels WHERE id = #{id}";
+  private static final String CHANNEL_FOR_UPDATE = "SELECT " + CHANNEL_COLUMNS + " FROM channels WHERE id = #{id} FOR UPDATE";
   private static final String CHANNEL_BY_DM_KEY = "SELECT " + CHANNEL_COLUMNS + " FROM channels WHERE dm_key = #{dmKey}";
   private static final String MY_CHANNELS = "SELECT c.id, c.kind, c.name, c.topic, c.created_by, c.created_at, "
       + "c.archived_at, c.last_seq, m.last_read_seq, m.mention_count, "
@@ -86,7 +87,8 @@ final class ChatStore {
   private static final String PINS = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE channel_id = #{channelId} "
       + "AND pinned_at IS NOT NULL AND deleted_at IS NULL ORDER BY pinned_at DESC LIMIT 100";
   private static final String EDIT_BODY = "UPDATE messages SET body = #{body}, sealed = #{sealed}, mentions = #{mentions}, "
-      + "edit_count = edit_count + 1, edited_at = #{now} WHERE id = #{id} AND created_at = #{createdAt}";
+      + "edit_count = edit_count + 1, edited_at = #{now} WHERE id = #{id} AND created_at = #{createdAt} "
+      + "AND deleted_at IS NULL";
   private static final String TOMBSTONE = "UPDATE messages SET body = NULL, mentions = '', deleted_at = #{now} "
       + "WHERE id = #{id} AND created_at = #{createdAt}";
   private static final String BUMP_REPLIES = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = #{now} "
@@ -119,10 +121,13 @@ final class ChatStore {
 
   private final Database db;
   private final PartitionedReads partitioned;
+  /** Search joins channel_members, an access decision: it reads the primary, never a lagging replica. */
+  private final PartitionedReads partitionedOnPrimary;
 
   ChatStore(Database db) {
     this.db = db;
     this.partitioned = new PartitionedReads(db.lagTolerantReader(), System::currentTimeMillis);
+    this.partitionedOnPrimary = new PartitionedReads(db.reader(), System::currentTimeMillis);
   }
 
   /** @return the PostgreSQL reads of history, threads and search */
@@ -150,6 +155,16 @@ final class ChatStore {
 
   Future<Optional<Channel>> channel(SqlClient c, String id) {
     return one(c, CHANNEL_BY_ID, params("id", id)).map(r -> r.map(ChatStore::channel));
+  }
+
+  /**
+   * Reads the channel and, on PostgreSQL, locks its row until the transaction ends, so that every
+   * write to one channel (checks included) runs one after another, on any node. SQLite's single
+   * writer already serialises them.
+   */
+  Future<Optional<Channel>> lockChannel(SqlClient c, String id) {
+    String sql = db.dialect() == Dialect.POSTGRESQL ? CHANNEL_FOR_UPDATE : CHANNEL_BY_ID;
+    return one(c, sql, params("id", id)).map(r -> r.map(ChatStore::channel));
   }
 
   Future<Optional<Channel>> channelByDmKey(SqlClient c, String dmKey) {
@@ -229,8 +244,10 @@ final class ChatStore {
     return SqlTemplate.forUpdate(c, MARK_READ).execute(p).map(r -> r.rowCount() == 1);
   }
 
-  Future<Void> countMention(SqlClient c, String channelId, String userId) {
-    return update(c, MENTION_ONE, params("channelId", channelId, "userId", userId));
+  /** @return whether the user is a member (only members' mentions count) */
+  Future<Boolean> countMention(SqlClient c, String channelId, String userId) {
+    return SqlTemplate.forUpdate(c, MENTION_ONE).execute(params("channelId", channelId, "userId", userId))
+        .map(r -> r.rowCount() == 1);
   }
 
   Future<Void> countChannelMention(SqlClient c, String channelId, String senderId) {
@@ -380,7 +397,7 @@ final class ChatStore {
   /** @param before a message id: only older messages; empty: from the newest */
   Future<List<Stored>> search(String userId, List<String> terms, Optional<String> before, int limit) {
     if (db.dialect() == Dialect.POSTGRESQL) {
-      return partitioned.search(userId, terms, before, limit);
+      return partitionedOnPrimary.search(userId, terms, before, limit);
     }
     List<String> names = new ArrayList<>();
     // "g" sorts after every id: no cursor.
@@ -391,7 +408,7 @@ final class ChatStore {
       p.put("t" + i, terms.get(i));
     }
     String sql = String.format(SEARCH_SQLITE, String.join(", ", names), terms.size());
-    return SqlTemplate.forQuery(db.lagTolerantReader(), sql).execute(p)
+    return SqlTemplate.forQuery(db.reader(), sql).execute(p)
         .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
   }
 

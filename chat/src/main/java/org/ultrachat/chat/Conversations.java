@@ -48,6 +48,7 @@ final class Conversations {
 
   /** @return the one direct channel of the caller and the other user, created on first use */
   Future<Channel> direct(Caller caller, String otherUserId) {
+    refuseGuests(caller);
     if (otherUserId.equals(caller.userId())) {
       throw new ProblemException.BadInput("a direct message needs another user");
     }
@@ -69,6 +70,7 @@ final class Conversations {
   }
 
   Future<Channel> group(Caller caller, List<String> userIds) {
+    refuseGuests(caller);
     TreeSet<String> others = new TreeSet<>(userIds);
     others.remove(caller.userId());
     if (others.size() < 2 || others.size() > Limits.MAX_GROUP_MEMBERS - 1) {
@@ -115,7 +117,8 @@ final class Conversations {
     return store.myChannels(caller.userId());
   }
 
-  Future<List<Channel>> browse(Optional<String> after, int limit) {
+  Future<List<Channel>> browse(Caller caller, Optional<String> after, int limit) {
+    refuseGuests(caller);
     return store.browsable(after.orElse(""), limit);
   }
 
@@ -145,6 +148,9 @@ final class Conversations {
     return this.<Void>change(caller, channelId, (conn, channel, me) -> {
       if (me.isEmpty()) {
         return Future.failedFuture(new ProblemException.NotFound("you are not a member of this channel"));
+      }
+      if (channel.kind() == Channel.Kind.DIRECT) {
+        return Future.failedFuture(new ProblemException.Forbidden("a direct message cannot be left"));
       }
       return removeMember(conn, caller, channel, caller.userId(), "member.left");
     }, false).mapEmpty();
@@ -241,12 +247,12 @@ final class Conversations {
 
   /** Runs a change in a transaction with the channel and the caller's membership loaded; publishes after commit. */
   private <T> Future<T> change(Caller caller, String channelId, ChangeWork<T> work, boolean allowArchived) {
-    return store.database().writer().withTransaction(conn -> store.channel(conn, channelId).compose(channel -> {
+    return store.database().writer().withTransaction(conn -> store.lockChannel(conn, channelId).compose(channel -> {
       if (channel.isEmpty()) {
         return Future.failedFuture(new ProblemException.NotFound("no such channel"));
       }
       return store.member(conn, channelId, caller.userId()).compose(me -> {
-        if (me.isEmpty() && channel.get().kind() != Channel.Kind.PUBLIC) {
+        if (me.isEmpty() && !Access.openTo(caller, channel.get())) {
           return Future.failedFuture(new ProblemException.NotFound("no such channel"));
         }
         if (channel.get().archived() && !allowArchived) {

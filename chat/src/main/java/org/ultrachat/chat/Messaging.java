@@ -69,7 +69,7 @@ final class Messaging {
     return mentions(body).compose(mentioned -> writer.<Posted>write(conn -> {
       if (clientId.isPresent()) {
         return store.messageForClientId(conn, caller.userId(), clientId.get()).compose(earlier -> earlier.isPresent()
-            ? existing(conn, caller, earlier.get())
+            ? existing(conn, channelId, earlier.get())
             : store(conn, caller, channelId, body, clientId, threadRootId, mentioned));
       }
       return store(conn, caller, channelId, body, clientId, threadRootId, mentioned);
@@ -81,8 +81,14 @@ final class Messaging {
     }));
   }
 
-  private Future<Posted> existing(SqlConnection conn, Caller caller, String messageId) {
-    return store.message(conn, messageId).map(stored -> new Posted(open(stored.orElseThrow()), true));
+  private Future<Posted> existing(SqlConnection conn, String channelId, String messageId) {
+    return store.message(conn, messageId).compose(stored -> {
+      Message earlier = open(stored.orElseThrow());
+      if (!earlier.channelId().equals(channelId)) {
+        return Future.failedFuture(new ProblemException.Conflict("this client id was used for a message in another channel"));
+      }
+      return reload(conn, messageId).map(m -> new Posted(m, true));
+    });
   }
 
   private Future<Posted> store(SqlConnection conn, Caller caller, String channelId, String body, Optional<String> clientId,
@@ -96,8 +102,9 @@ final class Messaging {
           // A concurrent try with the same client id won; this transaction rolls back and the caller retries.
           return Future.failedFuture(new ProblemException.Conflict("a message with this client id is being stored; retry"));
         }
-        return store.nextSeq(conn, channelId).compose(seq -> {
-          Message message = new Message(id, channelId, seq, caller.userId(), threadRootId, Optional.of(body), mentioned, 0,
+        return store.nextSeq(conn, channelId).compose(seq -> countMentions(conn, channelId, caller.userId(), mentioned)
+            .compose(members -> {
+          Message message = new Message(id, channelId, seq, caller.userId(), threadRootId, Optional.of(body), members, 0,
               Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
               Instant.ofEpochMilli(Ids.timeOf(id)), Map.of());
           JsonObject payload = new JsonObject().put("messageId", id);
@@ -106,24 +113,36 @@ final class Messaging {
           return store.insertMessage(conn, message, seal(body, id), encrypt, search.ofDocument(body))
               .compose(v -> store.insertEvent(conn, event))
               .compose(v -> root.map(r -> store.countReply(conn, r)).orElse(Future.succeededFuture()))
-              .compose(v -> countMentions(conn, channelId, caller.userId(), mentioned))
               .map(v -> new Posted(message, false));
-        });
+        }));
       });
     });
   }
 
-  private Future<Void> countMentions(SqlConnection conn, String channelId, String senderId, List<String> mentioned) {
+  /**
+   * Counts the mentions for the members they name.
+   *
+   * @return the mentions that stand: members only (a non-member named in a private channel
+   *     learns nothing of it), or {@code @channel}
+   */
+  private Future<List<String>> countMentions(SqlConnection conn, String channelId, String senderId,
+                                             List<String> mentioned) {
     if (mentioned.contains(CHANNEL_MENTION)) {
-      return store.countChannelMention(conn, channelId, senderId);
+      return store.countChannelMention(conn, channelId, senderId).map(v -> List.of(CHANNEL_MENTION));
     }
+    List<String> members = new java.util.ArrayList<>();
     Future<Void> done = Future.succeededFuture();
     for (String userId : mentioned) {
       if (!userId.equals(senderId)) {
-        done = done.compose(v -> store.countMention(conn, channelId, userId));
+        done = done.compose(v -> store.countMention(conn, channelId, userId).map(member -> {
+          if (member) {
+            members.add(userId);
+          }
+          return null;
+        }));
       }
     }
-    return done;
+    return done.map(v -> List.copyOf(members));
   }
 
   /** @return the user ids mentioned as {@code @username}, or {@code @channel}; unknown names are plain text */
@@ -147,7 +166,7 @@ final class Messaging {
     bus.publish(Bus.channelTopic(message.channelId()), new JsonObject().put("type", "message.created")
         .put("channelId", message.channelId()).put("seq", message.seq()).put("actorId", message.senderId())
         .put("message", message.toJson()));
-    for (String userId : mentioned) {
+    for (String userId : message.mentions()) {
       if (!CHANNEL_MENTION.equals(userId) && !userId.equals(message.senderId())) {
         bus.publish(Bus.userTopic(userId), new JsonObject().put("type", "mention").put("channelId", message.channelId())
             .put("messageId", message.id()).put("seq", message.seq()));
@@ -178,7 +197,7 @@ final class Messaging {
   }
 
   Future<Message> delete(Caller caller, String channelId, String messageId) {
-    return writer.<Change>write(conn -> Access.readable(store, conn, caller, channelId).compose(readable -> {
+    return writer.<Change>write(conn -> Access.forWrite(store, conn, caller, channelId).compose(readable -> {
       Access.requireMember(readable.member());
       return liveMessage(conn, channelId, messageId).compose(stored -> {
         Message m = stored.message();
@@ -242,8 +261,12 @@ final class Messaging {
                 + readable.channel().lastSeq()));
           }
           return store.markRead(conn, channelId, caller.userId(), seq);
-        })).onSuccess(moved -> bus.publish(Bus.userTopic(caller.userId()), new JsonObject().put("type", "read_state.updated")
-            .put("channelId", channelId).put("lastReadSeq", seq))).mapEmpty();
+        })).onSuccess(moved -> {
+          if (moved) {
+            bus.publish(Bus.userTopic(caller.userId()), new JsonObject().put("type", "read_state.updated")
+                .put("channelId", channelId).put("lastReadSeq", seq));
+          }
+        }).mapEmpty();
   }
 
   // ---- reading
@@ -255,7 +278,7 @@ final class Messaging {
       Future<List<ChatStore.Stored>> page;
       if (around.isPresent()) {
         int half = Math.max(1, limit / 2);
-        page = Future.all(store.history(channelId, true, around.get() + 1, limit - half + 1),
+        page = Future.all(store.history(channelId, true, around.get() + 1, limit - half),
             store.history(channelId, false, around.get(), half)).map(both -> {
               List<ChatStore.Stored> all = new ArrayList<>(both.<List<ChatStore.Stored>>resultAt(0));
               all.addAll(both.<List<ChatStore.Stored>>resultAt(1));
@@ -319,7 +342,7 @@ final class Messaging {
   // ---- helpers
 
   private Future<Channel> writable(SqlConnection conn, Caller caller, String channelId) {
-    return Access.readable(store, conn, caller, channelId).compose(readable -> {
+    return Access.forWrite(store, conn, caller, channelId).compose(readable -> {
       Access.requireMember(readable.member());
       if (readable.channel().archived()) {
         return Future.failedFuture(new ProblemException.Conflict("the channel is archived"));

@@ -31,7 +31,7 @@ public enum Setting {
       "Global cache bounds, for every cache that does not set its own: ttl=<30s|5m|1h|1d>,max=<entries>."),
   CACHE_USERS("cache-users", "ttl=30s,max=100000",
       "User records that authenticate requests and answer directory lookups (auth invalidates on change)."),
-  CACHE_CHANNEL_MEMBERS("cache-channel-members", "ttl=5m,max=500000",
+  CACHE_CHANNEL_MEMBERS("cache-channel-members", "ttl=5s,max=500000",
       "Channel memberships that decide read access (invalidated on every membership change)."),
   CACHE_CHANNELS("cache-channels", "ttl=5m,max=100000", "Channel records for reads (invalidated on every change)."),
   CACHE_RECENT_MESSAGES("cache-recent-messages", "ttl=5m,max=50000",
