@@ -68,9 +68,10 @@ public final class Node {
   private final AuditLog audit;
   private final Optional<AuthModule> auth;
   private final Optional<Edge.Parts> edge;
+  private final Bus bus;
 
   private Node(Vertx vertx, Database database, int port, Installation.Info installation, DataProtection protection,
-               AuditLog audit, Optional<AuthModule> auth, Optional<Edge.Parts> edge) {
+               AuditLog audit, Optional<AuthModule> auth, Optional<Edge.Parts> edge, Bus bus) {
     this.vertx = vertx;
     this.database = database;
     this.port = port;
@@ -79,6 +80,7 @@ public final class Node {
     this.audit = audit;
     this.auth = auth;
     this.edge = edge;
+    this.bus = bus;
   }
 
   /**
@@ -150,7 +152,7 @@ public final class Node {
       LOG.atInfo().addKeyValue("port", port).addKeyValue("store", target.describe())
           .addKeyValue("services", String.join(",", services)).addKeyValue("installation", installation.id())
           .log("UltraChat node started");
-      return new Node(vertx, database, port, installation, protection, audit, auth, edge);
+      return new Node(vertx, database, port, installation, protection, audit, auth, edge, bus);
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;
@@ -196,6 +198,11 @@ public final class Node {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** @return this node's bus, where services publish their events */
+  public Bus bus() {
+    return bus;
   }
 
   /** @return the auth service of this node */

@@ -223,6 +223,49 @@ abstract class ChatFlowContract {
     assertThat(ok(http.get("/v1/channels", cid)).getJsonArray("channels")).isEmpty();
   }
 
+  @Test
+  void everyChangeIsPublishedOnTheBusWithItsChannelAndSeq() throws Exception {
+    String ch = channel(ana, "public", "on-the-bus");
+    java.util.concurrent.BlockingQueue<JsonObject> channelEvents = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.BlockingQueue<JsonObject> benEvents = new java.util.concurrent.LinkedBlockingQueue<>();
+    var s1 = node.bus().subscribe(org.ultrachat.platform.bus.Bus.channelTopic(ch), channelEvents::add);
+    var s2 = node.bus().subscribe(org.ultrachat.platform.bus.Bus.userTopic(benId), benEvents::add);
+    try {
+      ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
+      JsonObject m = post(ana, ch, "hey @ben");
+      String msg = "/v1/channels/" + ch + "/messages/" + m.getString("id");
+      ok(http.send("PATCH", msg, new JsonObject().put("body", "hey @ben!"), ana));
+      ok(http.send("PUT", msg + "/reactions/wave", null, ben));
+      ok(http.send("DELETE", msg + "/reactions/wave", null, ben));
+      ok(http.send("PUT", msg + "/pin", null, ben));
+      ok(http.send("DELETE", msg, null, ana));
+      http.post("/v1/channels/" + ch + "/read", new JsonObject().put("seq", 8), ben);
+
+      List<String> kinds = new ArrayList<>();
+      List<Long> seqs = new ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        JsonObject e = channelEvents.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(e).as("event %d", i).isNotNull();
+        assertThat(e.getString("channelId")).isEqualTo(ch);
+        kinds.add(e.getString("type"));
+        seqs.add(e.getLong("seq"));
+      }
+      assertThat(kinds).containsExactly("member.joined", "message.created", "message.updated", "reaction.added",
+          "reaction.removed", "message.pinned", "message.deleted");
+      assertThat(seqs).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L);
+      List<String> personal = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        JsonObject e = benEvents.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(e).isNotNull();
+        personal.add(e.getString("type"));
+      }
+      assertThat(personal).containsExactly("member.joined", "mention", "read_state.updated");
+    } finally {
+      s1.cancel();
+      s2.cancel();
+    }
+  }
+
   // ---- the event stream and idempotency
 
   @Test
