@@ -1,6 +1,5 @@
 package org.ultrachat.auth;
 
-import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
@@ -18,8 +17,8 @@ import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.Authenticator.Caller;
 import org.ultrachat.platform.http.JsonBody;
 import org.ultrachat.platform.http.ProblemException;
+import org.ultrachat.platform.http.Replies;
 import org.ultrachat.platform.ratelimit.ClientAddress;
-import org.ultrachat.platform.store.Ids;
 
 /**
  * The auth service's HTTP routes. Handlers parse and validate, call {@link AuthService} or
@@ -80,7 +79,7 @@ final class AuthApi implements ApiRoutes.Mount {
     String username = body.string("username", 2, 32);
     String password = body.string("password", 1, PasswordHasher.MAX_PASSWORD_CHARS);
     String displayName = body.optionalString("displayName", 1, 64).orElse(username);
-    reply(ctx, 201, auth.register(username, displayName, password, origin(ctx)).map(User::toJson));
+    Replies.json(ctx, 201, auth.register(username, displayName, password, origin(ctx)).map(User::toJson));
   }
 
   private void login(RoutingContext ctx) {
@@ -174,28 +173,28 @@ final class AuthApi implements ApiRoutes.Mount {
   }
 
   private void me(RoutingContext ctx) {
-    reply(ctx, 200, auth.me(caller(ctx)).map(User::toJson));
+    Replies.json(ctx, 200, auth.me(caller(ctx)).map(User::toJson));
   }
 
   private void changePassword(RoutingContext ctx) {
     JsonBody body = JsonBody.of(ctx);
     String current = body.string("currentPassword", 1, PasswordHasher.MAX_PASSWORD_CHARS);
     String next = body.string("newPassword", 1, PasswordHasher.MAX_PASSWORD_CHARS);
-    noContent(ctx, auth.changePassword(caller(ctx), current, next, origin(ctx)));
+    Replies.noContent(ctx, auth.changePassword(caller(ctx), current, next, origin(ctx)));
   }
 
   private void sessions(RoutingContext ctx) {
     Caller caller = caller(ctx);
-    reply(ctx, 200, auth.sessions(caller).map(list -> new JsonObject().put("sessions", new JsonArray(list.stream()
+    Replies.json(ctx, 200, auth.sessions(caller).map(list -> new JsonObject().put("sessions", new JsonArray(list.stream()
         .map(s -> s.toJson(caller.sessionId().map(s.id()::equals).orElse(false))).toList()))));
   }
 
   private void revokeSession(RoutingContext ctx) {
-    noContent(ctx, auth.revokeSession(caller(ctx), idParam(ctx, "sessionId"), origin(ctx)));
+    Replies.noContent(ctx, auth.revokeSession(caller(ctx), idParam(ctx, "sessionId"), origin(ctx)));
   }
 
   private void tokens(RoutingContext ctx) {
-    reply(ctx, 200, auth.tokens(caller(ctx)).map(list -> new JsonObject()
+    Replies.json(ctx, 200, auth.tokens(caller(ctx)).map(list -> new JsonObject()
         .put("tokens", new JsonArray(list.stream().map(PersonalToken::toJson).toList()))));
   }
 
@@ -204,19 +203,19 @@ final class AuthApi implements ApiRoutes.Mount {
     String name = body.string("name", 1, 64);
     var scopes = new HashSet<>(body.strings("scopes", 1, 3, 16));
     Optional<Duration> lifetime = body.optionalLong("expiresInDays", 1, 3650).map(Duration::ofDays);
-    reply(ctx, 201, auth.createToken(caller(ctx), name, scopes, lifetime, origin(ctx))
+    Replies.json(ctx, 201, auth.createToken(caller(ctx), name, scopes, lifetime, origin(ctx))
         .map(created -> created.token().toJson().put("token", created.secret())));
   }
 
   private void revokeToken(RoutingContext ctx) {
-    noContent(ctx, auth.revokeToken(caller(ctx), idParam(ctx, "tokenId"), origin(ctx)));
+    Replies.noContent(ctx, auth.revokeToken(caller(ctx), idParam(ctx, "tokenId"), origin(ctx)));
   }
 
   // ---- administration
 
   private void users(RoutingContext ctx) {
-    Optional<String> after = Optional.ofNullable(ctx.request().getParam("after")).map(a -> checkedId(a, "after"));
-    reply(ctx, 200, admin.users(caller(ctx), after, limit(ctx)).map(list -> new JsonObject()
+    Optional<String> after = Optional.ofNullable(ctx.request().getParam("after")).map(a -> Replies.id(a, "after"));
+    Replies.json(ctx, 200, admin.users(caller(ctx), after, Replies.limit(ctx, 200)).map(list -> new JsonObject()
         .put("users", new JsonArray(list.stream().map(User::toJson).toList()))));
   }
 
@@ -228,7 +227,7 @@ final class AuthApi implements ApiRoutes.Mount {
               .orElseThrow(() -> new ProblemException.BadInput("'role' must be member or guest"))).orElse(Role.MEMBER);
           return new UserAdministration.NewUser(username, u.optionalString("displayName", 1, 64).orElse(username), role);
         }).toList();
-    reply(ctx, 201, admin.provision(caller(ctx), users, origin(ctx)).map(list -> new JsonObject().put("users",
+    Replies.json(ctx, 201, admin.provision(caller(ctx), users, origin(ctx)).map(list -> new JsonObject().put("users",
         new JsonArray(list.stream().map(p -> new JsonObject().put("user", p.user().toJson()).put("token", p.token()))
             .toList()))));
   }
@@ -237,7 +236,7 @@ final class AuthApi implements ApiRoutes.Mount {
     JsonBody body = JsonBody.of(ctx);
     String username = body.string("username", 2, 32);
     String displayName = body.optionalString("displayName", 1, 64).orElse(username);
-    reply(ctx, 201, admin.createBot(caller(ctx), username, displayName, origin(ctx))
+    Replies.json(ctx, 201, admin.createBot(caller(ctx), username, displayName, origin(ctx))
         .map(p -> new JsonObject().put("user", p.user().toJson()).put("token", p.token())));
   }
 
@@ -249,23 +248,23 @@ final class AuthApi implements ApiRoutes.Mount {
     if (role.isEmpty() && disabled.isEmpty()) {
       throw new ProblemException.BadInput("send 'role' and/or 'disabled'");
     }
-    reply(ctx, 200, admin.update(caller(ctx), idParam(ctx, "userId"), role, disabled, origin(ctx)).map(User::toJson));
+    Replies.json(ctx, 200, admin.update(caller(ctx), idParam(ctx, "userId"), role, disabled, origin(ctx)).map(User::toJson));
   }
 
   private void resetPassword(RoutingContext ctx) {
     String password = JsonBody.of(ctx).string("newPassword", 1, PasswordHasher.MAX_PASSWORD_CHARS);
-    noContent(ctx, admin.resetPassword(caller(ctx), idParam(ctx, "userId"), password, origin(ctx)));
+    Replies.noContent(ctx, admin.resetPassword(caller(ctx), idParam(ctx, "userId"), password, origin(ctx)));
   }
 
   private void audit(RoutingContext ctx) {
-    Optional<String> before = Optional.ofNullable(ctx.request().getParam("before")).map(b -> checkedId(b, "before"));
+    Optional<String> before = Optional.ofNullable(ctx.request().getParam("before")).map(b -> Replies.id(b, "before"));
     Optional<String> action = Optional.ofNullable(ctx.request().getParam("action")).map(a -> {
       if (!a.matches("[a-z_]{1,32}\\.[a-z_]{1,32}")) {
         throw new ProblemException.BadInput("'action' must look like auth.login");
       }
       return a;
     });
-    reply(ctx, 200, admin.audit(caller(ctx), before, action, limit(ctx)).map(list -> new JsonObject()
+    Replies.json(ctx, 200, admin.audit(caller(ctx), before, action, Replies.limit(ctx, 200)).map(list -> new JsonObject()
         .put("events", new JsonArray(list.stream().map(e -> e.toJson()).toList()))));
   }
 
@@ -281,38 +280,10 @@ final class AuthApi implements ApiRoutes.Mount {
   }
 
   private static String idParam(RoutingContext ctx, String name) {
-    return checkedId(ctx.pathParam(name), name);
+    return Replies.id(ctx.pathParam(name), name);
   }
 
-  private static String checkedId(String value, String name) {
-    if (!Ids.isId(value)) {
-      throw new ProblemException.BadInput("'" + name + "' must be an id");
-    }
-    return value;
-  }
 
-  private static int limit(RoutingContext ctx) {
-    String v = ctx.request().getParam("limit");
-    if (v == null) {
-      return 50;
-    }
-    try {
-      int limit = Integer.parseInt(v);
-      if (limit >= 1 && limit <= 200) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the problem below
-    }
-    throw new ProblemException.BadInput("'limit' must be a whole number from 1 to 200");
-  }
 
-  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
-    result.onSuccess(body -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(body.toBuffer())).onFailure(ctx::fail);
-  }
 
-  private static void noContent(RoutingContext ctx, Future<Void> result) {
-    result.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
-  }
 }

@@ -2,17 +2,19 @@ package org.ultrachat.auth;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 import org.ultrachat.platform.store.Database;
+import static org.ultrachat.platform.store.Sql.instant;
+import static org.ultrachat.platform.store.Sql.one;
+import static org.ultrachat.platform.store.Sql.params;
+import static org.ultrachat.platform.store.Sql.rows;
+import static org.ultrachat.platform.store.Sql.update;
 
 /** The auth service's SQL: users, sessions, refresh tokens and personal access tokens. */
 final class AuthStore {
@@ -102,7 +104,7 @@ final class AuthStore {
   Future<List<User>> users(String after, int limit) {
     Map<String, Object> p = params("after", after);
     p.put("limit", limit);
-    return SqlTemplate.forQuery(db.reader(), USERS_PAGE).execute(p).map(rows -> list(rows).stream().map(AuthStore::user).toList());
+    return SqlTemplate.forQuery(db.reader(), USERS_PAGE).execute(p).map(rows -> rows(rows).stream().map(AuthStore::user).toList());
   }
 
   /**
@@ -145,7 +147,7 @@ final class AuthStore {
 
   Future<List<Session>> activeSessions(String userId) {
     return SqlTemplate.forQuery(db.reader(), SESSIONS_OF_USER).execute(params("userId", userId))
-        .map(rows -> list(rows).stream().map(AuthStore::session).toList());
+        .map(rows -> rows(rows).stream().map(AuthStore::session).toList());
   }
 
   /** @return whether this call revoked it (false: it was revoked already or does not exist) */
@@ -197,7 +199,7 @@ final class AuthStore {
 
   Future<List<PersonalToken>> accessTokens(String userId) {
     return SqlTemplate.forQuery(db.reader(), PATS_OF_USER).execute(params("userId", userId))
-        .map(rows -> list(rows).stream().map(AuthStore::personalToken).toList());
+        .map(rows -> rows(rows).stream().map(AuthStore::personalToken).toList());
   }
 
   Future<Boolean> revokeAccessToken(SqlClient client, String userId, String tokenId) {
@@ -211,7 +213,7 @@ final class AuthStore {
 
   Future<List<String>> accessTokenHashes(String userId) {
     return SqlTemplate.forQuery(db.reader(), PAT_HASHES_OF_USER).execute(params("userId", userId))
-        .map(rows -> list(rows).stream().map(r -> r.getString("token_hash")).toList());
+        .map(rows -> rows(rows).stream().map(r -> r.getString("token_hash")).toList());
   }
 
   // ---- mapping
@@ -232,34 +234,5 @@ final class AuthStore {
     return new PersonalToken(r.getString("id"), r.getString("user_id"), r.getString("name"),
         Set.of(r.getString("scopes").split(" ")), Instant.ofEpochMilli(r.getLong("created_at")),
         instant(r, "expires_at"), instant(r, "revoked_at"));
-  }
-
-  private static Optional<Instant> instant(Row r, String column) {
-    Object v = r.getValue(column);
-    return v == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(((Number) v).longValue()));
-  }
-
-  private static Map<String, Object> params(Object... kv) {
-    Map<String, Object> p = new HashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      p.put((String) kv[i], kv[i + 1]);
-    }
-    p.put("now", System.currentTimeMillis());
-    return p;
-  }
-
-  private static Future<Optional<Row>> one(SqlClient client, String sql, Map<String, Object> p) {
-    return SqlTemplate.forQuery(client, sql).execute(p).map(rows -> {
-      var it = rows.iterator();
-      return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
-    });
-  }
-
-  private static Future<Void> update(SqlClient client, String sql, Map<String, Object> p) {
-    return SqlTemplate.forUpdate(client, sql).execute(p).mapEmpty();
-  }
-
-  private static List<Row> list(RowSet<Row> rows) {
-    return StreamSupport.stream(rows.spliterator(), false).toList();
   }
 }

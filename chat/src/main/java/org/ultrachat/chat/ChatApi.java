@@ -1,6 +1,5 @@
 package org.ultrachat.chat;
 
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +11,7 @@ import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.Authenticator.Caller;
 import org.ultrachat.platform.http.JsonBody;
 import org.ultrachat.platform.http.ProblemException;
-import org.ultrachat.platform.store.Ids;
+import org.ultrachat.platform.http.Replies;
 
 /** The chat service's HTTP routes: thin handlers over {@link Conversations} and {@link Messaging}. */
 final class ChatApi implements ApiRoutes.Mount {
@@ -61,9 +60,9 @@ final class ChatApi implements ApiRoutes.Mount {
   private void listChannels(RoutingContext ctx) {
     String scope = Optional.ofNullable(ctx.request().getParam("scope")).orElse("mine");
     switch (scope) {
-      case "mine" -> reply(ctx, 200, conversations.mine(caller(ctx)).map(list -> new JsonObject()
+      case "mine" -> Replies.json(ctx, 200, conversations.mine(caller(ctx)).map(list -> new JsonObject()
           .put("channels", new JsonArray(list.stream().map(ChatStore.MyChannel::toJson).toList()))));
-      case "browse" -> reply(ctx, 200, conversations.browse(caller(ctx), optionalId(ctx, "after"), limit(ctx))
+      case "browse" -> Replies.json(ctx, 200, conversations.browse(caller(ctx), optionalId(ctx, "after"), Replies.limit(ctx, Limits.MAX_PAGE))
           .map(list -> new JsonObject().put("channels", new JsonArray(list.stream().map(Channel::toJson).toList()))));
       default -> throw new ProblemException.BadInput("'scope' must be mine or browse");
     }
@@ -78,22 +77,22 @@ final class ChatApi implements ApiRoutes.Mount {
     };
     String name = body.string("name", 1, 80);
     String topic = body.optionalString("topic", 0, Limits.MAX_TOPIC_CHARS).orElse("");
-    reply(ctx, 201, conversations.create(caller(ctx), kind, name, topic).map(Channel::toJson));
+    Replies.json(ctx, 201, conversations.create(caller(ctx), kind, name, topic).map(Channel::toJson));
   }
 
   private void openDirect(RoutingContext ctx) {
-    String userId = id(JsonBody.of(ctx).string("userId", 36, 36), "userId");
-    reply(ctx, 200, conversations.direct(caller(ctx), userId).map(Channel::toJson));
+    String userId = Replies.id(JsonBody.of(ctx).string("userId", 36, 36), "userId");
+    Replies.json(ctx, 200, conversations.direct(caller(ctx), userId).map(Channel::toJson));
   }
 
   private void openGroup(RoutingContext ctx) {
     List<String> userIds = JsonBody.of(ctx).strings("userIds", 2, Limits.MAX_GROUP_MEMBERS, 36).stream()
-        .map(u -> id(u, "userIds")).toList();
-    reply(ctx, 201, conversations.group(caller(ctx), userIds).map(Channel::toJson));
+        .map(u -> Replies.id(u, "userIds")).toList();
+    Replies.json(ctx, 201, conversations.group(caller(ctx), userIds).map(Channel::toJson));
   }
 
   private void getChannel(RoutingContext ctx) {
-    reply(ctx, 200, conversations.readable(caller(ctx), channelId(ctx)).map(Channel::toJson));
+    Replies.json(ctx, 200, conversations.readable(caller(ctx), channelId(ctx)).map(Channel::toJson));
   }
 
   private void updateChannel(RoutingContext ctx) {
@@ -103,29 +102,29 @@ final class ChatApi implements ApiRoutes.Mount {
     if (topic.isEmpty() && archived.isEmpty()) {
       throw new ProblemException.BadInput("send 'topic' and/or 'archived'");
     }
-    reply(ctx, 200, conversations.update(caller(ctx), channelId(ctx), topic, archived).map(Channel::toJson));
+    Replies.json(ctx, 200, conversations.update(caller(ctx), channelId(ctx), topic, archived).map(Channel::toJson));
   }
 
   private void join(RoutingContext ctx) {
-    reply(ctx, 200, conversations.join(caller(ctx), channelId(ctx)).map(Member::toJson));
+    Replies.json(ctx, 200, conversations.join(caller(ctx), channelId(ctx)).map(Member::toJson));
   }
 
   private void leave(RoutingContext ctx) {
-    noContent(ctx, conversations.leave(caller(ctx), channelId(ctx)));
+    Replies.noContent(ctx, conversations.leave(caller(ctx), channelId(ctx)));
   }
 
   private void members(RoutingContext ctx) {
-    reply(ctx, 200, conversations.members(caller(ctx), channelId(ctx)).map(list -> new JsonObject()
+    Replies.json(ctx, 200, conversations.members(caller(ctx), channelId(ctx)).map(list -> new JsonObject()
         .put("members", new JsonArray(list.stream().map(Member::toJson).toList()))));
   }
 
   private void invite(RoutingContext ctx) {
-    String userId = id(JsonBody.of(ctx).string("userId", 36, 36), "userId");
-    reply(ctx, 200, conversations.invite(caller(ctx), channelId(ctx), userId).map(Member::toJson));
+    String userId = Replies.id(JsonBody.of(ctx).string("userId", 36, 36), "userId");
+    Replies.json(ctx, 200, conversations.invite(caller(ctx), channelId(ctx), userId).map(Member::toJson));
   }
 
   private void removeMember(RoutingContext ctx) {
-    noContent(ctx, conversations.remove(caller(ctx), channelId(ctx), id(ctx.pathParam("userId"), "userId")));
+    Replies.noContent(ctx, conversations.remove(caller(ctx), channelId(ctx), Replies.id(ctx.pathParam("userId"), "userId")));
   }
 
   private void setRole(RoutingContext ctx) {
@@ -135,14 +134,14 @@ final class ChatApi implements ApiRoutes.Mount {
       case "member" -> Member.Role.MEMBER;
       default -> throw new ProblemException.BadInput("'role' must be owner, admin or member");
     };
-    reply(ctx, 200, conversations.setRole(caller(ctx), channelId(ctx), id(ctx.pathParam("userId"), "userId"), role)
+    Replies.json(ctx, 200, conversations.setRole(caller(ctx), channelId(ctx), Replies.id(ctx.pathParam("userId"), "userId"), role)
         .map(Member::toJson));
   }
 
   private void markRead(RoutingContext ctx) {
     long seq = JsonBody.of(ctx).optionalLong("seq", 0, Long.MAX_VALUE / 2)
         .orElseThrow(() -> new ProblemException.BadInput("'seq' is required"));
-    noContent(ctx, messaging.markRead(caller(ctx), channelId(ctx), seq));
+    Replies.noContent(ctx, messaging.markRead(caller(ctx), channelId(ctx), seq));
   }
 
   // ---- messages
@@ -154,14 +153,14 @@ final class ChatApi implements ApiRoutes.Mount {
     if (before.isPresent() && after.isPresent() || around.isPresent() && (before.isPresent() || after.isPresent())) {
       throw new ProblemException.BadInput("give one of 'before', 'after' or 'around'");
     }
-    reply(ctx, 200, messaging.history(caller(ctx), channelId(ctx), before, after, around, limit(ctx)).map(ChatApi::page));
+    Replies.json(ctx, 200, messaging.history(caller(ctx), channelId(ctx), before, after, around, Replies.limit(ctx, Limits.MAX_PAGE)).map(ChatApi::page));
   }
 
   private void post(RoutingContext ctx) {
     JsonBody body = JsonBody.of(ctx);
     String text = body.string("body", 1, Limits.MAX_BODY_CHARS);
     Optional<String> clientId = body.optionalString("clientId", 1, 64).map(Limits::clientId);
-    Optional<String> root = body.optionalString("threadRootId", 36, 36).map(r -> id(r, "threadRootId"));
+    Optional<String> root = body.optionalString("threadRootId", 36, 36).map(r -> Replies.id(r, "threadRootId"));
     messaging.post(caller(ctx), channelId(ctx), text, clientId, root)
         .onSuccess(posted -> ctx.response().setStatusCode(posted.duplicate() ? 200 : 201)
             .putHeader("Content-Type", "application/json").end(posted.message().toJson().toBuffer()))
@@ -170,34 +169,34 @@ final class ChatApi implements ApiRoutes.Mount {
 
   private void edit(RoutingContext ctx) {
     String text = JsonBody.of(ctx).string("body", 1, Limits.MAX_BODY_CHARS);
-    reply(ctx, 200, messaging.edit(caller(ctx), channelId(ctx), messageId(ctx), text).map(Message::toJson));
+    Replies.json(ctx, 200, messaging.edit(caller(ctx), channelId(ctx), messageId(ctx), text).map(Message::toJson));
   }
 
   private void delete(RoutingContext ctx) {
-    reply(ctx, 200, messaging.delete(caller(ctx), channelId(ctx), messageId(ctx)).map(Message::toJson));
+    Replies.json(ctx, 200, messaging.delete(caller(ctx), channelId(ctx), messageId(ctx)).map(Message::toJson));
   }
 
   private void edits(RoutingContext ctx) {
-    reply(ctx, 200, messaging.edits(caller(ctx), channelId(ctx), messageId(ctx))
+    Replies.json(ctx, 200, messaging.edits(caller(ctx), channelId(ctx), messageId(ctx))
         .map(list -> new JsonObject().put("edits", new JsonArray(list))));
   }
 
   private void thread(RoutingContext ctx) {
     long after = seqParam(ctx, "after").orElse(0L);
-    reply(ctx, 200, messaging.thread(caller(ctx), channelId(ctx), messageId(ctx), after, limit(ctx)).map(ChatApi::page));
+    Replies.json(ctx, 200, messaging.thread(caller(ctx), channelId(ctx), messageId(ctx), after, Replies.limit(ctx, Limits.MAX_PAGE)).map(ChatApi::page));
   }
 
   private void react(RoutingContext ctx, boolean add) {
     String emoji = Limits.emoji(ctx.pathParam("emoji"));
-    reply(ctx, 200, messaging.react(caller(ctx), channelId(ctx), messageId(ctx), emoji, add).map(Message::toJson));
+    Replies.json(ctx, 200, messaging.react(caller(ctx), channelId(ctx), messageId(ctx), emoji, add).map(Message::toJson));
   }
 
   private void pin(RoutingContext ctx, boolean pin) {
-    reply(ctx, 200, messaging.pin(caller(ctx), channelId(ctx), messageId(ctx), pin).map(Message::toJson));
+    Replies.json(ctx, 200, messaging.pin(caller(ctx), channelId(ctx), messageId(ctx), pin).map(Message::toJson));
   }
 
   private void pins(RoutingContext ctx) {
-    reply(ctx, 200, messaging.pins(caller(ctx), channelId(ctx)).map(ChatApi::page));
+    Replies.json(ctx, 200, messaging.pins(caller(ctx), channelId(ctx)).map(ChatApi::page));
   }
 
   private void search(RoutingContext ctx) {
@@ -205,7 +204,7 @@ final class ChatApi implements ApiRoutes.Mount {
     if (q.isBlank() || q.length() > 500) {
       throw new ProblemException.BadInput("'q' must be 1 to 500 characters");
     }
-    reply(ctx, 200, messaging.search(caller(ctx), q, optionalId(ctx, "before"), Math.min(limit(ctx), 50)).map(list -> {
+    Replies.json(ctx, 200, messaging.search(caller(ctx), q, optionalId(ctx, "before"), Math.min(Replies.limit(ctx, Limits.MAX_PAGE), 50)).map(list -> {
       List<Message> newestFirst = list.stream().sorted((a, b) -> b.id().compareTo(a.id())).toList();
       return new JsonObject().put("messages", new JsonArray(newestFirst.stream().map(Message::toJson).toList()))
           .put("next", newestFirst.isEmpty() ? null : newestFirst.get(newestFirst.size() - 1).id());
@@ -223,22 +222,16 @@ final class ChatApi implements ApiRoutes.Mount {
   }
 
   private static String channelId(RoutingContext ctx) {
-    return id(ctx.pathParam("channelId"), "channelId");
+    return Replies.id(ctx.pathParam("channelId"), "channelId");
   }
 
   private static String messageId(RoutingContext ctx) {
-    return id(ctx.pathParam("messageId"), "messageId");
+    return Replies.id(ctx.pathParam("messageId"), "messageId");
   }
 
-  private static String id(String value, String name) {
-    if (!Ids.isId(value)) {
-      throw new ProblemException.BadInput("'" + name + "' must be an id");
-    }
-    return value;
-  }
 
   private static Optional<String> optionalId(RoutingContext ctx, String name) {
-    return Optional.ofNullable(ctx.request().getParam(name)).map(v -> id(v, name));
+    return Optional.ofNullable(ctx.request().getParam(name)).map(v -> Replies.id(v, name));
   }
 
   private static Optional<Long> seqParam(RoutingContext ctx, String name) {
@@ -257,28 +250,6 @@ final class ChatApi implements ApiRoutes.Mount {
     throw new ProblemException.BadInput("'" + name + "' must be a seq (a whole number, 0 or more)");
   }
 
-  private static int limit(RoutingContext ctx) {
-    String v = ctx.request().getParam("limit");
-    if (v == null) {
-      return 50;
-    }
-    try {
-      int limit = Integer.parseInt(v);
-      if (limit >= 1 && limit <= Limits.MAX_PAGE) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new ProblemException.BadInput("'limit' must be a whole number from 1 to " + Limits.MAX_PAGE);
-  }
 
-  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
-    result.onSuccess(body -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(body.toBuffer())).onFailure(ctx::fail);
-  }
 
-  private static void noContent(RoutingContext ctx, Future<Void> result) {
-    result.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
-  }
 }

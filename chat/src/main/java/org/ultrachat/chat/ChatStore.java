@@ -3,20 +3,22 @@ package org.ultrachat.chat;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.StreamSupport;
 import org.ultrachat.platform.store.Database;
+import static org.ultrachat.platform.store.Sql.instant;
+import static org.ultrachat.platform.store.Sql.one;
+import static org.ultrachat.platform.store.Sql.params;
+import static org.ultrachat.platform.store.Sql.rows;
+import static org.ultrachat.platform.store.Sql.update;
 import org.ultrachat.platform.store.Dialect;
 
 /**
@@ -179,7 +181,7 @@ final class ChatStore {
   }
 
   Future<List<MyChannel>> myChannels(String userId) {
-    return SqlTemplate.forQuery(db.reader(), MY_CHANNELS).execute(params("userId", userId)).map(rows -> list(rows).stream()
+    return SqlTemplate.forQuery(db.reader(), MY_CHANNELS).execute(params("userId", userId)).map(rows -> rows(rows).stream()
         .map(r -> new MyChannel(channel(r), r.getLong("last_read_seq"), r.getInteger("mention_count"),
             r.getLong("unread"))).toList());
   }
@@ -187,7 +189,7 @@ final class ChatStore {
   Future<List<Channel>> browsable(String after, int limit) {
     Map<String, Object> p = params("after", after);
     p.put("limit", limit);
-    return SqlTemplate.forQuery(db.reader(), BROWSABLE).execute(p).map(rows -> list(rows).stream().map(ChatStore::channel).toList());
+    return SqlTemplate.forQuery(db.reader(), BROWSABLE).execute(p).map(rows -> rows(rows).stream().map(ChatStore::channel).toList());
   }
 
   Future<Void> updateChannel(SqlClient c, String id, String topic, Optional<Instant> archivedAt) {
@@ -221,7 +223,7 @@ final class ChatStore {
 
   Future<List<Member>> members(String channelId) {
     return SqlTemplate.forQuery(db.reader(), MEMBERS).execute(params("channelId", channelId))
-        .map(rows -> list(rows).stream().map(ChatStore::member).toList());
+        .map(rows -> rows(rows).stream().map(ChatStore::member).toList());
   }
 
   Future<Void> insertMember(SqlClient c, String channelId, String userId, Member.Role role, long lastReadSeq) {
@@ -303,7 +305,7 @@ final class ChatStore {
     p.put("seq", seq);
     p.put("limit", limit);
     return SqlTemplate.forQuery(db.lagTolerantReader(), before ? HISTORY_BEFORE : HISTORY_AFTER).execute(p)
-        .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+        .map(rows -> rows(rows).stream().map(ChatStore::stored).toList());
   }
 
   Future<List<Stored>> thread(String rootId, long after, int limit) {
@@ -313,12 +315,12 @@ final class ChatStore {
     Map<String, Object> p = params("rootId", rootId);
     p.put("after", after);
     p.put("limit", limit);
-    return SqlTemplate.forQuery(db.lagTolerantReader(), THREAD).execute(p).map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+    return SqlTemplate.forQuery(db.lagTolerantReader(), THREAD).execute(p).map(rows -> rows(rows).stream().map(ChatStore::stored).toList());
   }
 
   Future<List<Stored>> pins(String channelId) {
     return SqlTemplate.forQuery(db.reader(), PINS).execute(params("channelId", channelId))
-        .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+        .map(rows -> rows(rows).stream().map(ChatStore::stored).toList());
   }
 
   Future<Void> editBody(SqlClient c, Message m, String storedBody, boolean sealed, List<String> mentions) {
@@ -373,7 +375,7 @@ final class ChatStore {
   }
 
   Future<List<StoredEdit>> edits(String messageId) {
-    return SqlTemplate.forQuery(db.reader(), EDITS).execute(params("messageId", messageId)).map(rows -> list(rows).stream()
+    return SqlTemplate.forQuery(db.reader(), EDITS).execute(params("messageId", messageId)).map(rows -> rows(rows).stream()
         .map(r -> new StoredEdit(r.getInteger("version"), r.getString("body"), r.getInteger("sealed") == 1,
             Instant.ofEpochMilli(r.getLong("replaced_at")))).toList());
   }
@@ -409,7 +411,7 @@ final class ChatStore {
     }
     String sql = String.format(SEARCH_SQLITE, String.join(", ", names), terms.size());
     return SqlTemplate.forQuery(db.reader(), sql).execute(p)
-        .map(rows -> list(rows).stream().map(ChatStore::stored).toList());
+        .map(rows -> rows(rows).stream().map(ChatStore::stored).toList());
   }
 
   // ---- mapping
@@ -437,34 +439,5 @@ final class ChatStore {
         instant(r, "last_reply_at"), r.getInteger("edit_count"), instant(r, "edited_at"), instant(r, "deleted_at"),
         instant(r, "pinned_at"), Instant.ofEpochMilli(r.getLong("created_at")), Map.of());
     return new Stored(m, r.getInteger("sealed") == 1);
-  }
-
-  private static Optional<Instant> instant(Row r, String column) {
-    Object v = r.getValue(column);
-    return v == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(((Number) v).longValue()));
-  }
-
-  private static Map<String, Object> params(Object... kv) {
-    Map<String, Object> p = new HashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      p.put((String) kv[i], kv[i + 1]);
-    }
-    p.put("now", System.currentTimeMillis());
-    return p;
-  }
-
-  private static Future<Optional<Row>> one(SqlClient c, String sql, Map<String, Object> p) {
-    return SqlTemplate.forQuery(c, sql).execute(p).map(rows -> {
-      var it = rows.iterator();
-      return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
-    });
-  }
-
-  private static Future<Void> update(SqlClient c, String sql, Map<String, Object> p) {
-    return SqlTemplate.forUpdate(c, sql).execute(p).mapEmpty();
-  }
-
-  private static List<Row> list(RowSet<Row> rows) {
-    return StreamSupport.stream(rows.spliterator(), false).toList();
   }
 }
