@@ -156,6 +156,17 @@ abstract class ChatFlowContract {
   }
 
   @Test
+  void deletingAReplyTakesItOutOfTheRootsReplyCount() {
+    String ch = channel(ana, "public", "threads");
+    JsonObject root = post(ana, ch, "root");
+    JsonObject reply = ok(http.post("/v1/channels/" + ch + "/messages", new JsonObject().put("body", "reply")
+        .put("threadRootId", root.getString("id")), ana));
+    assertThat(history(ana, ch).get(0).getInteger("replyCount")).isEqualTo(1);
+    ok(http.send("DELETE", "/v1/channels/" + ch + "/messages/" + reply.getString("id"), null, ana));
+    assertThat(history(ana, ch).get(0).getInteger("replyCount")).isZero();
+  }
+
+  @Test
   void aNonMemberCanNeitherSeeNorTouchAPrivateChannel() {
     String secret = channel(ana, "private", "secret");
     ok(http.post("/v1/channels/" + secret + "/members", new JsonObject().put("userId", benId), ana));

@@ -93,6 +93,8 @@ final class ChatStore {
       + "AND deleted_at IS NULL";
   private static final String TOMBSTONE = "UPDATE messages SET body = NULL, mentions = '', deleted_at = #{now} "
       + "WHERE id = #{id} AND created_at = #{createdAt}";
+  private static final String DROP_REPLY = "UPDATE messages SET reply_count = reply_count - 1 "
+      + "WHERE id = #{id} AND created_at = #{createdAt} AND reply_count > 0";
   private static final String BUMP_REPLIES = "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = #{now} "
       + "WHERE id = #{id} AND created_at = #{createdAt}";
   private static final String SET_PIN = "UPDATE messages SET pinned_at = #{pinnedAt}, pinned_by = #{pinnedBy} "
@@ -337,6 +339,13 @@ final class ChatStore {
     return update(c, TOMBSTONE, p)
         .compose(v -> update(c, DELETE_EDITS, params("messageId", m.id())))
         .compose(v -> replaceTerms(c, m.id(), m.createdAt(), List.of()));
+  }
+
+  /** A reply of this root was deleted: it no longer counts. */
+  Future<Void> uncountReply(SqlClient c, String rootId) {
+    Map<String, Object> p = params("id", rootId);
+    p.put("createdAt", org.ultrachat.platform.store.Ids.timeOf(rootId));
+    return update(c, DROP_REPLY, p);
   }
 
   Future<Void> countReply(SqlClient c, Message root) {

@@ -205,6 +205,7 @@ final class Messaging {
           return Future.failedFuture(new ProblemException.Forbidden("only the sender or a channel admin deletes a message"));
         }
         return store.tombstone(conn, m)
+            .compose(v -> m.threadRootId().map(root -> store.uncountReply(conn, root)).orElse(Future.succeededFuture()))
             .compose(v -> Changes.record(store, conn, channelId, "message.deleted", caller.userId(),
                 new JsonObject().put("messageId", m.id())))
             .compose(e -> reload(conn, m.id()).map(x -> new Change(x, e)));
