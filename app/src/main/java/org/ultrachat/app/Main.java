@@ -109,16 +109,12 @@ public final class Main {
     @Override
     public Integer call() throws java.io.IOException {
       String password = readPassword();
-      Node node = Node.start(ConfigOptions.read(spec, System.getenv()).with(java.util.Map.of(
-          org.ultrachat.platform.config.Setting.SERVICES, "auth")));
-      try {
+      return withStoreNode(spec, node -> {
         var user = node.auth().createUser(username, displayName == null ? username : displayName, password, admin).await();
         spec.commandLine().getOut().println("Created " + user.getString("role") + " " + user.getString("username")
             + " (" + user.getString("id") + ")");
         return 0;
-      } finally {
-        node.stop();
-      }
+      });
     }
 
     private String readPassword() throws java.io.IOException {
@@ -158,16 +154,26 @@ public final class Main {
 
     @Override
     public Integer call() {
-      Node node = Node.start(ConfigOptions.read(spec, System.getenv()).with(java.util.Map.of(
-          org.ultrachat.platform.config.Setting.SERVICES, "auth")));
-      try {
+      return withStoreNode(spec, node -> {
         Node.KeyRotation rotation = node.rotateKeys();
         spec.commandLine().getOut().println("New signing key " + rotation.signingKeyId() + ", data key version "
             + rotation.dataKeyId());
         return 0;
-      } finally {
-        node.stop();
-      }
+      });
+    }
+  }
+
+  /**
+   * Runs an administrative command on a node with the auth service and no HTTP server, on the
+   * configured store (which a running server may share), and stops it afterwards.
+   */
+  static int withStoreNode(CommandSpec spec, java.util.function.ToIntFunction<Node> command) {
+    Node node = Node.start(ConfigOptions.read(spec, System.getenv()).with(java.util.Map.of(
+        org.ultrachat.platform.config.Setting.SERVICES, "auth")));
+    try {
+      return command.applyAsInt(node);
+    } finally {
+      node.stop();
     }
   }
 

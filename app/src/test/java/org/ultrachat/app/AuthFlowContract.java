@@ -365,20 +365,7 @@ abstract class AuthFlowContract {
   void concurrentRefreshesWithOneTokenSucceedOnce() throws Exception {
     register("quin");
     String refreshToken = login("quin", PASSWORD).getString("refreshToken");
-    List<java.util.concurrent.CompletableFuture<Integer>> attempts = new java.util.ArrayList<>();
-    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-    for (int i = 0; i < 6; i++) {
-      attempts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return refresh(refreshToken).statusCode();
-      }));
-    }
-    start.countDown();
-    List<Integer> statuses = attempts.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    List<Integer> statuses = Race.all(6, i -> refresh(refreshToken).statusCode());
     assertThat(statuses.stream().filter(c -> c == 200).count()).as(statuses.toString()).isEqualTo(1);
     assertThat(statuses).allMatch(c -> c == 200 || c == 401);
   }

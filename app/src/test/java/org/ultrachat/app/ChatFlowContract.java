@@ -14,8 +14,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -315,21 +313,8 @@ abstract class ChatFlowContract {
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(again.body()).getString("id")).isEqualTo(new JsonObject(first.body()).getString("id"));
 
-    List<CompletableFuture<Integer>> racing = new ArrayList<>();
-    CountDownLatch go = new CountDownLatch(1);
-    for (int i = 0; i < 8; i++) {
-      racing.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return http.post("/v1/channels/" + ch + "/messages", new JsonObject().put("body", "raced").put("clientId", "c-43"),
-            ana).statusCode();
-      }));
-    }
-    go.countDown();
-    List<Integer> statuses = racing.stream().map(CompletableFuture::join).toList();
+    List<Integer> statuses = Race.all(8, i -> http.post("/v1/channels/" + ch + "/messages",
+        new JsonObject().put("body", "raced").put("clientId", "c-43"), ana).statusCode());
     assertThat(statuses).allMatch(s -> s == 200 || s == 201 || s == 409);
     assertThat(history(ana, ch)).extracting(m -> m.getString("body")).containsExactly("exactly once", "raced");
     assertThat(eventSeqs(ch)).containsExactly(1L, 2L, 3L);
@@ -339,23 +324,9 @@ abstract class ChatFlowContract {
   void concurrentSendersGetEveryAckedMessageStoredOnceWithGaplessSeqs() throws Exception {
     String ch = channel(ana, "public", "busy");
     ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
-    List<CompletableFuture<JsonObject>> sends = new ArrayList<>();
-    CountDownLatch go = new CountDownLatch(1);
-    for (int i = 0; i < 40; i++) {
-      String token = i % 2 == 0 ? ana : ben;
-      int n = i;
-      sends.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return ok(http.post("/v1/channels/" + ch + "/messages", new JsonObject().put("body", "m" + n)
-            .put("clientId", "k" + n), token));
-      }));
-    }
-    go.countDown();
-    List<Long> acked = sends.stream().map(CompletableFuture::join).map(m -> m.getLong("seq")).sorted().toList();
+    List<Long> acked = Race.all(40, n -> ok(http.post("/v1/channels/" + ch + "/messages",
+            new JsonObject().put("body", "m" + n).put("clientId", "k" + n), n % 2 == 0 ? ana : ben)))
+        .stream().map(m -> m.getLong("seq")).sorted().toList();
     List<Long> stored = history(ana, ch).stream().map(m -> m.getLong("seq")).toList();
     assertThat(stored).containsExactlyElementsOf(acked);
     List<Long> seqs = eventSeqs(ch);

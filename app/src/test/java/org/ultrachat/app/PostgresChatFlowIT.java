@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
@@ -57,24 +54,9 @@ class PostgresChatFlowIT extends ChatFlowContract {
       Http other = new Http(second.port());
       String ch = channel(ana, "public", "two-nodes");
       ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
-      List<CompletableFuture<JsonObject>> sends = new ArrayList<>();
-      CountDownLatch go = new CountDownLatch(1);
-      for (int i = 0; i < 60; i++) {
-        Http via = i % 2 == 0 ? http : other;
-        String token = i % 3 == 0 ? ben : ana;
-        int n = i;
-        sends.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
-          return ok(via.post("/v1/channels/" + ch + "/messages", new JsonObject().put("body", "m" + n)
-              .put("clientId", "two-" + n), token));
-        }));
-      }
-      go.countDown();
-      List<Long> acked = sends.stream().map(CompletableFuture::join).map(m -> m.getLong("seq")).sorted().toList();
+      List<Long> acked = Race.all(60, n -> ok((n % 2 == 0 ? http : other).post("/v1/channels/" + ch + "/messages",
+              new JsonObject().put("body", "m" + n).put("clientId", "two-" + n), n % 3 == 0 ? ben : ana)))
+          .stream().map(m -> m.getLong("seq")).sorted().toList();
       assertThat(acked).doesNotHaveDuplicates().hasSize(60);
       List<Long> stored = history(ana, ch).stream().map(m -> m.getLong("seq")).toList();
       assertThat(stored).containsExactlyElementsOf(acked);

@@ -1,7 +1,6 @@
 package org.ultrachat.auth;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Optional;
@@ -43,7 +42,7 @@ final class Credentials {
   }
 
   private <V> Future<V> load(AsyncCache<String, V> cache, String key, java.util.function.Supplier<Future<V>> loader) {
-    return back(cache.get(key, (k, executor) -> loader.get().toCompletionStage().toCompletableFuture()));
+    return Caches.get(vertx, cache, key, loader);
   }
 
   void invalidateUser(String id) {
@@ -56,11 +55,5 @@ final class Credentials {
 
   void invalidatePersonalToken(String hash) {
     personalTokens.synchronous().invalidate(hash);
-  }
-
-  /** Completes on the caller's Vert.x context, whichever thread finished the load. */
-  private <T> Future<T> back(java.util.concurrent.CompletableFuture<T> stage) {
-    Context context = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(stage, context);
   }
 }

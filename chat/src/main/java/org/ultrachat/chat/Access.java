@@ -3,6 +3,7 @@ package org.ultrachat.chat;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.ultrachat.platform.http.Authenticator.Caller;
 import org.ultrachat.platform.http.ProblemException;
 
@@ -20,21 +21,28 @@ final class Access {
   }
 
   static Future<Readable> readable(ChatStore store, SqlClient client, Caller caller, String channelId) {
-    return decide(store.channel(client, channelId), store, client, caller, channelId);
+    return decide(caller, store.channel(client, channelId), () -> store.member(client, channelId, caller.userId()));
   }
 
   /** The same decision inside a write transaction, with the channel row locked first (see {@link ChatStore#lockChannel}). */
   static Future<Readable> forWrite(ChatStore store, SqlClient conn, Caller caller, String channelId) {
-    return decide(store.lockChannel(conn, channelId), store, conn, caller, channelId);
+    return decide(caller, store.lockChannel(conn, channelId), () -> store.member(conn, channelId, caller.userId()));
   }
 
-  private static Future<Readable> decide(Future<Optional<Channel>> channelLookup, ChatStore store, SqlClient client,
-                                         Caller caller, String channelId) {
+  /** The same decision for reads, from the cache (writes decide inside their transaction instead). */
+  static Future<Readable> readableCached(ChatStore store, ChatCache cache, Caller caller, String channelId) {
+    SqlClient reader = store.database().reader();
+    return decide(caller, cache.channel(channelId, () -> store.channel(reader, channelId)),
+        () -> cache.member(channelId, caller.userId(), () -> store.member(reader, channelId, caller.userId())));
+  }
+
+  private static Future<Readable> decide(Caller caller, Future<Optional<Channel>> channelLookup,
+                                         Supplier<Future<Optional<Member>>> memberLookup) {
     return channelLookup.compose(channel -> {
       if (channel.isEmpty()) {
         return Future.failedFuture(new ProblemException.NotFound("no such channel"));
       }
-      return store.member(client, channelId, caller.userId()).compose(me -> {
+      return memberLookup.get().compose(me -> {
         if (me.isEmpty() && !openTo(caller, channel.get())) {
           return Future.failedFuture(new ProblemException.NotFound("no such channel"));
         }
@@ -46,23 +54,6 @@ final class Access {
   /** Public channels are open to every signed-in user except guests, who see only what they are invited to. */
   static boolean openTo(Caller caller, Channel channel) {
     return channel.kind() == Channel.Kind.PUBLIC && !"guest".equals(caller.role());
-  }
-
-  /** The same decision for reads, from the cache (writes decide inside their transaction instead). */
-  static Future<Readable> readableCached(ChatStore store, ChatCache cache, Caller caller, String channelId) {
-    var reader = store.database().reader();
-    return cache.channel(channelId, () -> store.channel(reader, channelId)).compose(channel -> {
-      if (channel.isEmpty()) {
-        return Future.failedFuture(new ProblemException.NotFound("no such channel"));
-      }
-      return cache.member(channelId, caller.userId(), () -> store.member(reader, channelId, caller.userId()))
-          .compose(me -> {
-            if (me.isEmpty() && !openTo(caller, channel.get())) {
-              return Future.failedFuture(new ProblemException.NotFound("no such channel"));
-            }
-            return Future.succeededFuture(new Readable(channel.get(), me));
-          });
-    });
   }
 
   static void requireMember(Optional<Member> me) {

@@ -1,7 +1,6 @@
 package org.ultrachat.chat;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -76,8 +75,6 @@ final class ChatCache {
   }
 
   private <V> Future<V> get(AsyncCache<String, V> cache, String key, Supplier<Future<V>> load) {
-    Context context = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(cache.get(key, (k, executor) -> load.get().toCompletionStage().toCompletableFuture()),
-        context);
+    return Caches.get(vertx, cache, key, load);
   }
 }

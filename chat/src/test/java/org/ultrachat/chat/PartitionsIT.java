@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.ultrachat.platform.store.Database;
-import org.ultrachat.platform.store.Dialect;
 import org.ultrachat.platform.store.Migrations;
 import org.ultrachat.platform.store.StoreTarget;
 import org.ultrachat.platform.testing.TestPostgres;
@@ -48,7 +46,7 @@ class PartitionsIT {
   @BeforeAll
   void start() {
     pg = TestPostgres.create();
-    target = new StoreTarget(Dialect.POSTGRESQL, Optional.empty(), Optional.of(PgConnectOptions.fromUri(pg.url())), 4, 5000);
+    target = pg.target();
     Migrations.apply(target, "platform");
     Migrations.apply(target, "chat");
     vertx = Vertx.vertx();

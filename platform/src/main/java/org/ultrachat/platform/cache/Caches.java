@@ -3,6 +3,10 @@ package org.ultrachat.platform.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.function.Supplier;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +47,16 @@ public final class Caches {
   /** @return the effective spec of a named cache */
   public CacheSpec spec(String name) {
     return specs.getOrDefault(name, new CacheSpec(java.util.Optional.empty(), java.util.Optional.empty())).over(fallback);
+  }
+
+  /**
+   * Looks a key up, loading it once on a miss (concurrent callers share the load). The answer
+   * comes back on the caller's Vert.x context, whichever thread finished the load.
+   */
+  public static <K, V> Future<V> get(Vertx vertx, AsyncCache<K, V> cache, K key, Supplier<Future<V>> load) {
+    Context context = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(
+        cache.get(key, (k, executor) -> load.get().toCompletionStage().toCompletableFuture()), context);
   }
 
   /** @return a new async cache named {@code name}, bounded as configured, with its metrics bound */

@@ -29,10 +29,20 @@ public record StoreTarget(Dialect dialect, Optional<Path> sqliteFile, Optional<P
     int poolSize = config.integer(Setting.DB_POOL_SIZE);
     int busyTimeout = config.integer(Setting.DB_BUSY_TIMEOUT_MS);
     return config.optional(Setting.DB_URL)
-        .map(url -> new StoreTarget(Dialect.POSTGRESQL, Optional.empty(),
-            Optional.of(PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"))), poolSize, busyTimeout))
-        .orElseGet(() -> new StoreTarget(Dialect.SQLITE,
-            Optional.of(config.dataDir().resolve("ultrachat.db").toAbsolutePath().normalize()), Optional.empty(), poolSize, busyTimeout));
+        .map(url -> postgres(url, poolSize))
+        .orElseGet(() -> sqlite(config.dataDir().resolve("ultrachat.db").toAbsolutePath().normalize(), poolSize,
+            busyTimeout));
+  }
+
+  /** @return a PostgreSQL target for a {@code postgresql://} (or {@code postgres://}) URI */
+  public static StoreTarget postgres(String uri, int poolSize) {
+    return new StoreTarget(Dialect.POSTGRESQL, Optional.empty(),
+        Optional.of(PgConnectOptions.fromUri(uri.replaceFirst("^postgres://", "postgresql://"))), poolSize, 0);
+  }
+
+  /** @return an SQLite target for the database file */
+  public static StoreTarget sqlite(Path file, int poolSize, int busyTimeoutMs) {
+    return new StoreTarget(Dialect.SQLITE, Optional.of(file), Optional.empty(), poolSize, busyTimeoutMs);
   }
 
   /**

@@ -1,7 +1,5 @@
 package org.ultrachat.platform.store;
 
-import io.vertx.pgclient.PgConnectOptions;
-import java.util.Optional;
 import org.ultrachat.platform.testing.TestPostgres;
 
 /** The group-commit contract on a real PostgreSQL database (created per test, dropped after). */
@@ -11,7 +9,7 @@ class PostgresGroupCommitIT extends GroupCommitContract {
   @Override
   StoreTarget freshTarget() {
     pg = TestPostgres.create();
-    return new StoreTarget(Dialect.POSTGRESQL, Optional.empty(), Optional.of(PgConnectOptions.fromUri(pg.url())), 4, 5000);
+    return pg.target();
   }
 
   @Override

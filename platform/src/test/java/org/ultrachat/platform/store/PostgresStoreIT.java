@@ -1,7 +1,5 @@
 package org.ultrachat.platform.store;
 
-import io.vertx.pgclient.PgConnectOptions;
-import java.util.Optional;
 import org.ultrachat.platform.testing.TestPostgres;
 
 /** The store contract on a real PostgreSQL database (created per test, dropped after). */
@@ -11,14 +9,13 @@ class PostgresStoreIT extends StoreContract {
   @Override
   StoreTarget freshTarget() {
     pg = TestPostgres.create();
-    return new StoreTarget(Dialect.POSTGRESQL, Optional.empty(), Optional.of(PgConnectOptions.fromUri(pg.url())), 4, 5000);
+    return pg.target();
   }
 
   @Override
   StoreTarget unreachableTarget() {
     // Port 1 on loopback: nothing listens there, the connection is refused at once.
-    return new StoreTarget(Dialect.POSTGRESQL, Optional.empty(),
-        Optional.of(PgConnectOptions.fromUri(pg.url("127.0.0.1", 1))), 4, 5000);
+    return StoreTarget.postgres(pg.url("127.0.0.1", 1), 4);
   }
 
   @Override

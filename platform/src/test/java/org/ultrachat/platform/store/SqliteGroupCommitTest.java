@@ -1,7 +1,6 @@
 package org.ultrachat.platform.store;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The group-commit contract on the embedded SQLite file. */
@@ -11,6 +10,6 @@ class SqliteGroupCommitTest extends GroupCommitContract {
 
   @Override
   StoreTarget freshTarget() {
-    return new StoreTarget(Dialect.SQLITE, Optional.of(dir.resolve("data/ultrachat.db")), Optional.empty(), 4, 5000);
+    return StoreTarget.sqlite(dir.resolve("data/ultrachat.db"), 4, 5000);
   }
 }

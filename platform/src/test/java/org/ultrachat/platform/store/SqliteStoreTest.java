@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,13 +17,13 @@ class SqliteStoreTest extends StoreContract {
 
   @Override
   StoreTarget freshTarget() {
-    return new StoreTarget(Dialect.SQLITE, Optional.of(dir.resolve("data/ultrachat.db")), Optional.empty(), 4, 5000);
+    return StoreTarget.sqlite(dir.resolve("data/ultrachat.db"), 4, 5000);
   }
 
   @Override
   StoreTarget unreachableTarget() {
     // A directory where the database file should be: SQLite cannot open it.
-    return new StoreTarget(Dialect.SQLITE, Optional.of(dir), Optional.empty(), 4, 5000);
+    return StoreTarget.sqlite(dir, 4, 5000);
   }
 
   @Test

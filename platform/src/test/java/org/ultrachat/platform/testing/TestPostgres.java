@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.ultrachat.platform.store.StoreTarget;
 
 /**
  * A throw-away PostgreSQL database for one test class: created on a real server, dropped on
@@ -50,6 +51,11 @@ public final class TestPostgres implements AutoCloseable {
   public String url(String host, int port) {
     String password = admin.getPassword() == null ? "" : ":" + admin.getPassword();
     return "postgresql://" + admin.getUser() + password + "@" + host + ":" + port + "/" + name;
+  }
+
+  /** @return a store target for the test database (pool of 4) */
+  public StoreTarget target() {
+    return StoreTarget.postgres(url(), 4);
   }
 
   public String host() {

@@ -1,0 +1,33 @@
+package org.ultrachat.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.IntFunction;
+
+/** Runs tasks that start together, released by one latch, to force them to race. */
+final class Race {
+  private Race() {
+  }
+
+  /** @return the results of {@code n} tasks, in task order, once all are done */
+  static <T> List<T> all(int n, IntFunction<T> task) {
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<T>> running = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int index = i;
+      running.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+        return task.apply(index);
+      }));
+    }
+    go.countDown();
+    return running.stream().map(CompletableFuture::join).toList();
+  }
+}
