@@ -208,9 +208,7 @@ final class ClientFrames {
       if (!caller.userId().equals(c.userId())) {
         throw new ProblemException.Forbidden("the new token belongs to another user; open a new connection");
       }
-      c.caller = caller;
-      c.token = token;
-      c.lastAuthCheck = hub.now();
+      hub.reauthenticated(c, caller, token);
       c.send(Frames.reply("ok", id));
       return null;
     });

@@ -4,9 +4,11 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ultrachat.platform.http.Authenticator.Caller;
@@ -54,6 +56,8 @@ final class Connection {
   private final Bucket frames;
   private final RealtimeMetrics metrics;
   private final Runnable slow;
+  /** Personal events that arrived before hello, applied right after it. */
+  private final List<JsonObject> early = new ArrayList<>();
   /** Channels this connection was removed from, by the seq of the removal, to drop late copies of it. */
   private final Map<String, Long> departed = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
@@ -119,6 +123,21 @@ final class Connection {
         d.lastSent = h.seq();
       }
     }
+  }
+
+  /** Keeps a personal event that came before hello. @return false when too many came */
+  boolean early(JsonObject event) {
+    if (early.size() >= MAX_HELD) {
+      return false;
+    }
+    early.add(event);
+    return true;
+  }
+
+  List<JsonObject> takeEarly() {
+    List<JsonObject> taken = List.copyOf(early);
+    early.clear();
+    return taken;
   }
 
   void departed(String channelId, long seq) {

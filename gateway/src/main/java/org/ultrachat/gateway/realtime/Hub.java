@@ -140,6 +140,10 @@ final class Hub {
         .put("channels", channels).put("heartbeatMs", node.options.heartbeatMs())
         .put("idleTimeoutMs", node.options.idleTimeoutMs()).put("maxFrameBytes", node.options.maxFrameBytes()));
     c.ready = true;
+    // Personal events that came while connecting (a membership added meanwhile among them).
+    for (JsonObject early : c.takeEarly()) {
+      personal(c, early, Frames.event(early));
+    }
     // Frames the client sent before hello were held by the paused socket; they run now.
     ws.resume();
   }
@@ -354,29 +358,36 @@ final class Hub {
 
   private void personalEvent(String userId, JsonObject event) {
     node.metrics.eventsIn.increment();
-    String type = event.getString("type", "");
-    String channelId = event.getString("channelId");
-    boolean aboutMe = userId.equals(event.getString("userId"));
     String text = Frames.event(event);
     for (Connection c : List.copyOf(byUser.getOrDefault(userId, Set.of()))) {
-      if (!c.ready) {
-        continue;
+      if (c.ready) {
+        personal(c, event, text);
+      } else if (!c.early(event)) {
+        // More personal events than a connect takes: better a fresh start than a silent loss.
+        c.close(1013, "too many events while connecting; reconnect");
       }
-      Object seq = event.getValue("seq");
-      if (seq instanceof Number n && channelId != null && c.channels.containsKey(channelId)) {
-        // A copy of a channel event: it goes the channel's way, once and in order.
-        c.deliver(channelId, n.longValue(), text);
-      } else if (!(seq instanceof Number n && channelId != null && c.departedAfter(channelId, n.longValue()))) {
-        c.write(text);
+    }
+  }
+
+  /** Writes a personal event to a connection and applies what it says about the user's memberships. */
+  private void personal(Connection c, JsonObject event, String text) {
+    String type = event.getString("type", "");
+    String channelId = event.getString("channelId");
+    boolean aboutMe = c.userId().equals(event.getString("userId"));
+    Object seq = event.getValue("seq");
+    if (seq instanceof Number n && channelId != null && c.channels.containsKey(channelId)) {
+      // A copy of a channel event: it goes the channel's way, once and in order.
+      c.deliver(channelId, n.longValue(), text);
+    } else if (!(seq instanceof Number n && channelId != null && c.departedAfter(channelId, n.longValue()))) {
+      c.write(text);
+    }
+    if (aboutMe && channelId != null && (type.equals("member.added") || type.equals("member.joined"))) {
+      joined(c, channelId);
+    } else if (aboutMe && channelId != null && (type.equals("member.removed") || type.equals("member.left"))) {
+      if (seq instanceof Number n) {
+        c.departed(channelId, n.longValue());
       }
-      if (aboutMe && channelId != null && (type.equals("member.added") || type.equals("member.joined"))) {
-        joined(c, channelId);
-      } else if (aboutMe && channelId != null && (type.equals("member.removed") || type.equals("member.left"))) {
-        if (seq instanceof Number n) {
-          c.departed(channelId, n.longValue());
-        }
-        unsubscribe(c, channelId);
-      }
+      unsubscribe(c, channelId);
     }
   }
 
@@ -416,6 +427,15 @@ final class Hub {
     Optional.ofNullable(change.getString("userId")).map(byUser::get).ifPresent(affected::addAll);
     Optional.ofNullable(change.getString("sessionId")).map(bySession::get).ifPresent(affected::addAll);
     affected.forEach(this::recheck);
+  }
+
+  /** Moves a connection to a new credential of the same user (the client's {@code auth} frame). */
+  void reauthenticated(Connection c, Caller caller, String token) {
+    c.caller.sessionId().ifPresent(s -> removeFrom(bySession, s, c, () -> { }));
+    c.caller = caller;
+    c.token = token;
+    c.lastAuthCheck = now();
+    caller.sessionId().ifPresent(s -> bySession.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(c));
   }
 
   /** Checks the connection's credential again; a revoked one closes the socket (4001). */
