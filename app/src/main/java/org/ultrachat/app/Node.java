@@ -34,6 +34,8 @@ import org.ultrachat.platform.crypto.MasterKey;
 import org.ultrachat.platform.ratelimit.RateLimit;
 import org.ultrachat.platform.ratelimit.RateLimiter;
 import org.ultrachat.gateway.Gateway;
+import org.ultrachat.gateway.realtime.ChatLink;
+import org.ultrachat.gateway.realtime.Realtime;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
 import org.ultrachat.platform.config.Setting;
@@ -69,9 +71,11 @@ public final class Node {
   private final Optional<AuthModule> auth;
   private final Optional<Edge.Parts> edge;
   private final Bus bus;
+  private final Optional<Realtime> realtime;
 
   private Node(Vertx vertx, Database database, int port, Installation.Info installation, DataProtection protection,
-               AuditLog audit, Optional<AuthModule> auth, Optional<Edge.Parts> edge, Bus bus) {
+               AuditLog audit, Optional<AuthModule> auth, Optional<Edge.Parts> edge, Bus bus, Optional<Realtime> realtime) {
+    this.realtime = realtime;
     this.vertx = vertx;
     this.database = database;
     this.port = port;
@@ -115,12 +119,12 @@ public final class Node {
       DataProtection protection = DataProtection.open(database, masterKey).await();
       Caches caches = Caches.of(config, registry);
       AuditLog audit = new AuditLog(database);
+      Bus bus = new LocalBus(vertx);
       Optional<AuthModule> auth = services.contains("auth")
           ? Optional.of(AuthModule.start(vertx, config, database, protection, audit,
-              RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_LOGIN)), caches).await())
+              RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_LOGIN)), caches, bus).await())
           : Optional.empty();
 
-      Bus bus = new LocalBus(vertx);
       // Message writes commit in groups: many sends, one transaction, each acked after its commit.
       GroupCommitWriter messageWrites = new GroupCommitWriter(vertx, database, GroupCommitWriter.Options.DEFAULTS);
       messageWrites.bindMetrics(registry, "messages");
@@ -137,6 +141,7 @@ public final class Node {
           : Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
       int port = -1;
       Optional<Edge.Parts> edge = Optional.empty();
+      Optional<Realtime> realtime = Optional.empty();
       if (services.contains("gateway")) {
         if (auth.isEmpty()) {
           LOG.warn("this node runs the gateway without the auth service: protected routes answer 401");
@@ -145,18 +150,56 @@ public final class Node {
         List<ApiRoutes.Mount> mounts = new ArrayList<>();
         auth.ifPresent(a -> mounts.add(a.routes()));
         chat.ifPresent(c -> mounts.add(c.routes()));
-        Edge.Parts parts = new Edge.Parts(config, registry, readiness, authenticator, mounts, EdgeLimits.inMemory(config));
+        realtime = chat.map(c -> Realtime.create(config, registry, chatLink(c), authenticator, bus));
+        Edge.Parts parts = new Edge.Parts(config, registry, readiness, authenticator, mounts, EdgeLimits.inMemory(config),
+            realtime);
         port = Gateway.start(vertx, parts).await();
         edge = Optional.of(parts);
       }
       LOG.atInfo().addKeyValue("port", port).addKeyValue("store", target.describe())
           .addKeyValue("services", String.join(",", services)).addKeyValue("installation", installation.id())
           .log("UltraChat node started");
-      return new Node(vertx, database, port, installation, protection, audit, auth, edge, bus);
+      return new Node(vertx, database, port, installation, protection, audit, auth, edge, bus, realtime);
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;
     }
+  }
+
+  /** The chat service as the real-time gateway sees it, in-process. */
+  private static ChatLink chatLink(ChatModule chat) {
+    return new ChatLink() {
+      @Override
+      public Future<List<String>> memberChannels(String userId) {
+        return chat.memberChannels(userId);
+      }
+
+      @Override
+      public Future<Void> readable(Authenticator.Caller caller, String channelId) {
+        return chat.readable(caller, channelId);
+      }
+
+      @Override
+      public Future<Void> member(Authenticator.Caller caller, String channelId) {
+        return chat.member(caller, channelId);
+      }
+
+      @Override
+      public Future<JsonObject> send(Authenticator.Caller caller, String channelId, String body, String clientId,
+                                     Optional<String> threadRootId) {
+        return chat.send(caller, channelId, body, clientId, threadRootId);
+      }
+
+      @Override
+      public Future<List<JsonObject>> events(String channelId, long afterSeq, int limit) {
+        return chat.events(channelId, afterSeq, limit);
+      }
+
+      @Override
+      public Future<Long> lastSeq(String channelId) {
+        return chat.lastSeq(channelId);
+      }
+    };
   }
 
   /** Applies every module's migrations to the configured store. */
@@ -226,8 +269,14 @@ public final class Node {
     return new KeyRotation(kid, dataKeyId);
   }
 
-  /** Stops serving and closes the store. */
+  /** @return the WebSocket gateway of this node (it runs the gateway and chat services) */
+  public Realtime realtime() {
+    return realtime.orElseThrow(() -> new IllegalStateException("this node serves no WebSockets"));
+  }
+
+  /** Tells WebSocket clients to reconnect elsewhere, stops serving and closes the store. */
   public void stop() {
+    realtime.ifPresent(r -> r.goAway("server shutting down").await());
     vertx.close().await();
   }
 

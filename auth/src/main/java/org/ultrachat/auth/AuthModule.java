@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.ultrachat.platform.audit.AuditLog;
+import org.ultrachat.platform.bus.Bus;
 import org.ultrachat.platform.cache.Caches;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
@@ -43,15 +44,16 @@ public final class AuthModule {
    * Wires the service and loads (or creates) its signing keys.
    *
    * @param loginLimiter the per-account login limiter ({@code rate-limit-login})
+   * @param bus          where credential changes are announced
    */
   public static Future<AuthModule> start(Vertx vertx, Config config, Database db, DataProtection protection,
-                                         AuditLog audit, RateLimiter loginLimiter, Caches caches) {
+                                         AuditLog audit, RateLimiter loginLimiter, Caches caches, Bus bus) {
     AuthStore store = new AuthStore(db);
     PasswordHasher hasher = new PasswordHasher(config.integer(Setting.PASSWORD_HASH_MEMORY_KIB),
         config.integer(Setting.PASSWORD_HASH_ITERATIONS), config.integer(Setting.PASSWORD_HASH_PARALLELISM));
     SigningKeys keys = new SigningKeys(vertx, db, protection);
     AccessTokens accessTokens = new AccessTokens(keys);
-    Credentials credentials = new Credentials(vertx, store, caches);
+    Credentials credentials = new Credentials(vertx, store, caches, bus);
     AuthService service = new AuthService(vertx, store, hasher, accessTokens, credentials, audit, loginLimiter,
         config.string(Setting.REGISTRATION).equals("open"));
     UserAdministration administration = new UserAdministration(vertx, store, hasher, credentials, audit);

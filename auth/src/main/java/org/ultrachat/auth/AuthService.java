@@ -191,6 +191,7 @@ final class AuthService {
       case Refreshed.Renewed r -> Future.succeededFuture(tokens(r.user(), r.session(), r.refreshToken(), now));
       case Refreshed.Reused r -> {
         credentials.invalidateSession(r.sessionId());
+        credentials.announceSession(r.sessionId());
         yield Future.failedFuture(new ProblemException.Unauthorized(
             "this refresh token was already used; the session is revoked, log in again"));
       }
@@ -250,7 +251,10 @@ final class AuthService {
     return store.database().writer().withTransaction(conn -> store.revokeSession(conn, sessionId, reason)
             .compose(v -> audit.record(conn, event(action, Outcome.SUCCESS, Optional.of(caller.userId()),
                 Optional.of(sessionId), origin, new JsonObject()))))
-        .onSuccess(v -> credentials.invalidateSession(sessionId));
+        .onSuccess(v -> {
+          credentials.invalidateSession(sessionId);
+          credentials.announceSession(sessionId);
+        });
   }
 
   Future<Void> changePassword(Caller caller, String current, String next, Origin origin) {
@@ -284,8 +288,10 @@ final class AuthService {
 
   private Future<Void> forgetPersonalTokens(String userId) {
     credentials.invalidateUser(userId);
-    return store.accessTokenHashes(userId).onSuccess(hashes -> hashes.forEach(credentials::invalidatePersonalToken))
-        .mapEmpty();
+    return store.accessTokenHashes(userId).onSuccess(hashes -> {
+      hashes.forEach(credentials::invalidatePersonalToken);
+      credentials.announceUser(userId);
+    }).mapEmpty();
   }
 
   // ---- personal access tokens
@@ -322,7 +328,10 @@ final class AuthService {
                     Optional.of(tokenId), origin, new JsonObject()))
                 : Future.failedFuture(new ProblemException.NotFound("no such token"))))
         .compose(v -> store.accessTokenHashes(caller.userId()))
-        .onSuccess(hashes -> hashes.forEach(credentials::invalidatePersonalToken))
+        .onSuccess(hashes -> {
+          hashes.forEach(credentials::invalidatePersonalToken);
+          credentials.announceUser(caller.userId());
+        })
         .mapEmpty();
   }
 

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Optional;
+import io.vertx.core.json.JsonObject;
+import org.ultrachat.platform.bus.Bus;
 import org.ultrachat.platform.cache.Caches;
 
 /**
@@ -11,18 +13,21 @@ import org.ultrachat.platform.cache.Caches;
  * role?), the session of an access token (revoked? expired?) and personal access tokens by hash.
  * The auth service invalidates an entry in the same moment it changes the row, so a revocation
  * takes effect at once on this node; the short time-to-live bounds how long another node may
- * hold a stale entry until bus invalidation arrives (cluster mode).
+ * hold a stale entry until bus invalidation arrives (cluster mode). After a change it announces
+ * the user or session on {@link Bus#CREDENTIALS_TOPIC}, so open WebSockets are re-checked at once.
  */
 final class Credentials {
 
   private final Vertx vertx;
   private final AuthStore store;
+  private final Bus bus;
   private final AsyncCache<String, Optional<User>> users;
   private final AsyncCache<String, Optional<Session>> sessions;
   private final AsyncCache<String, Optional<PersonalToken>> personalTokens;
 
-  Credentials(Vertx vertx, AuthStore store, Caches caches) {
+  Credentials(Vertx vertx, AuthStore store, Caches caches, Bus bus) {
     this.vertx = vertx;
+    this.bus = bus;
     this.store = store;
     this.users = caches.async("users");
     this.sessions = caches.async("sessions");
@@ -55,5 +60,15 @@ final class Credentials {
 
   void invalidatePersonalToken(String hash) {
     personalTokens.synchronous().invalidate(hash);
+  }
+
+  /** Tells holders of open connections that the user's credentials changed; call after invalidating. */
+  void announceUser(String userId) {
+    bus.publish(Bus.CREDENTIALS_TOPIC, new JsonObject().put("userId", userId));
+  }
+
+  /** Tells holders of open connections that a session ended; call after invalidating. */
+  void announceSession(String sessionId) {
+    bus.publish(Bus.CREDENTIALS_TOPIC, new JsonObject().put("sessionId", sessionId));
   }
 }

@@ -29,11 +29,11 @@ final class TokenAuthenticator implements Authenticator {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 4096) {
       return refused("send 'Authorization: Bearer <token>'");
     }
-    return authenticate(header.substring(7).trim());
+    return authenticateToken(header.substring(7).trim());
   }
 
-  /** Authenticates a bare token (also used by the WebSocket handshake). */
-  Future<Caller> authenticate(String token) {
+  @Override
+  public Future<Caller> authenticateToken(String token) {
     Instant now = Instant.now();
     if (token.startsWith(PersonalToken.PREFIX)) {
       return personal(token, now);

@@ -122,7 +122,10 @@ final class UserAdministration {
                   Optional.of(admin.userId()), Optional.of(userId), origin, new JsonObject()))))
               .orElse(Future.succeededFuture()))
           .compose(v -> store.userById(conn, userId)).map(Optional::orElseThrow);
-    })).onSuccess(u -> credentials.invalidateUser(userId));
+    })).onSuccess(u -> {
+      credentials.invalidateUser(userId);
+      credentials.announceUser(userId);
+    });
   }
 
   /** Sets a new password for a user; their tokens and sessions end. */
@@ -144,6 +147,7 @@ final class UserAdministration {
         .onSuccess(hashes -> {
           credentials.invalidateUser(userId);
           hashes.forEach(credentials::invalidatePersonalToken);
+          credentials.announceUser(userId);
         })
         .mapEmpty();
   }

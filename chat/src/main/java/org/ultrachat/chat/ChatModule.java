@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.ultrachat.platform.cache.Caches;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import org.ultrachat.platform.http.Authenticator.Caller;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -26,10 +28,12 @@ public final class ChatModule {
   private static final Logger LOG = LoggerFactory.getLogger(ChatModule.class);
 
   private final ChatApi api;
+  private final Streams streams;
   private final Optional<PartitionMaintenance> partitions;
 
-  private ChatModule(ChatApi api, Optional<PartitionMaintenance> partitions) {
+  private ChatModule(ChatApi api, Streams streams, Optional<PartitionMaintenance> partitions) {
     this.api = api;
+    this.streams = streams;
     this.partitions = partitions;
   }
 
@@ -71,7 +75,8 @@ public final class ChatModule {
     Messaging messaging = new Messaging(store, protection, encrypt, terms, directory, bus, writer, cache);
     Optional<PartitionMaintenance> partitions = db.dialect() == Dialect.POSTGRESQL
         ? Optional.of(new PartitionMaintenance(db.writer(), Clock.systemUTC())) : Optional.empty();
-    return new ChatModule(new ChatApi(new Conversations(store, directory, bus, cache), messaging), partitions);
+    return new ChatModule(new ChatApi(new Conversations(store, directory, bus, cache), messaging),
+        new Streams(new StreamStore(db), store, cache, messaging), partitions);
   }
 
   /**
@@ -110,6 +115,43 @@ public final class ChatModule {
 
   private PartitionMaintenance partitions() {
     return partitions.orElseThrow(() -> new IllegalStateException("messages are partitioned only on PostgreSQL"));
+  }
+
+  // ---- what the real-time gateway uses (app adapts these to the gateway's ChatLink)
+
+  /** @return the ids of the channels the user is a member of */
+  public Future<List<String>> memberChannels(String userId) {
+    return streams.memberChannels(userId);
+  }
+
+  /** @return done when the caller may read the channel; failed with a problem (404) otherwise */
+  public Future<Void> readable(Caller caller, String channelId) {
+    return streams.readable(caller, channelId);
+  }
+
+  /** @return done when the caller is a member of the channel; failed with a problem otherwise */
+  public Future<Void> member(Caller caller, String channelId) {
+    return streams.member(caller, channelId);
+  }
+
+  /**
+   * Posts a message, idempotent per sender and client id.
+   *
+   * @return {@code {"message": {...}, "duplicate": bool}} once committed
+   */
+  public Future<JsonObject> send(Caller caller, String channelId, String body, String clientId,
+                                 Optional<String> threadRootId) {
+    return streams.send(caller, channelId, body, clientId, threadRootId);
+  }
+
+  /** @return up to {@code limit} stored events of the channel after {@code afterSeq}, shaped as on the bus */
+  public Future<List<JsonObject>> events(String channelId, long afterSeq, int limit) {
+    return streams.events(channelId, afterSeq, limit);
+  }
+
+  /** @return the channel's last seq as committed, or -1 when there is no such channel */
+  public Future<Long> lastSeq(String channelId) {
+    return streams.lastSeq(channelId);
   }
 
   /** @return the routes to mount at the edge */

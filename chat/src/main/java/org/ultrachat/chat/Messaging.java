@@ -373,6 +373,14 @@ final class Messaging {
     });
   }
 
+  /** @return the message as it is now, read from the primary, with its reactions */
+  Future<Optional<Message>> current(String messageId) {
+    io.vertx.sqlclient.SqlClient reader = store.database().reader();
+    return store.message(reader, messageId).compose(stored -> stored.isEmpty()
+        ? Future.succeededFuture(Optional.<Message>empty())
+        : store.reactionCounts(reader, messageId).map(counts -> Optional.of(open(stored.get()).withReactions(counts))));
+  }
+
   private Future<Message> reload(SqlConnection conn, String messageId) {
     return store.message(conn, messageId).compose(stored -> store.reactionCounts(conn, messageId)
         .map(counts -> open(stored.orElseThrow()).withReactions(counts)));

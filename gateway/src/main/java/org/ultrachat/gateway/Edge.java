@@ -20,6 +20,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.ultrachat.gateway.realtime.Realtime;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.ultrachat.platform.config.Config;
@@ -48,10 +50,19 @@ public final class Edge {
    * @param authenticator decides the caller on protected routes
    * @param services      the routes of the services running on this node
    * @param limits        the rate limiters, one set per node (not per router)
+   * @param realtime      the WebSocket gateway, when this node serves {@code /v1/realtime}
    */
   public record Parts(Config config, PrometheusMeterRegistry registry, Map<String, Supplier<Future<Void>>> readiness,
-                      Authenticator authenticator, List<ApiRoutes.Mount> services, EdgeLimits limits) {
+                      Authenticator authenticator, List<ApiRoutes.Mount> services, EdgeLimits limits,
+                      Optional<Realtime> realtime) {
+    /** Parts of an edge without the WebSocket gateway. */
+    public Parts(Config config, PrometheusMeterRegistry registry, Map<String, Supplier<Future<Void>>> readiness,
+                 Authenticator authenticator, List<ApiRoutes.Mount> services, EdgeLimits limits) {
+      this(config, registry, readiness, authenticator, services, limits, Optional.empty());
+    }
+
     public Parts {
+      Objects.requireNonNull(realtime, "realtime");
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(registry, "registry");
       readiness = Map.copyOf(readiness);
@@ -90,6 +101,11 @@ public final class Edge {
     // Both address buckets apply on /v1/auth/*; limits come before the body, so a refused request is not read.
     router.route("/v1/*").handler(limits::apiByAddress);
     router.route("/v1/auth/*").handler(limits::authByAddress);
+    // The WebSocket upgrade comes before the body handler, which would read the request it upgrades.
+    parts.realtime().ifPresent(realtime -> router.route(HttpMethod.GET, Realtime.PATH).handler(ctx -> {
+      ctx.put(ApiRoutes.ROUTE_KEY, Realtime.PATH);
+      ctx.next();
+    }).handler(realtime::handshake));
     // The cap applies before any parsing; with a Content-Length over it nothing of the body is read.
     router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
 

@@ -50,6 +50,7 @@ public final class Gateway {
           .setPort(port)
           .setIdleTimeout(120)
           .setMaxHeaderSize(16 * 1024);
+      parts.realtime().ifPresent(realtime -> realtime.configure(serverOptions));
       return vertx.createHttpServer(serverOptions)
           .requestHandler(Edge.router(vertx, parts))
           .listen()

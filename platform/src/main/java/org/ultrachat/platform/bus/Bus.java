@@ -10,6 +10,12 @@ import io.vertx.core.json.JsonObject;
  * Publish only after the change committed.
  */
 public interface Bus {
+  /**
+   * Topic where the auth service says that credentials changed: {@code userId} (disabled, role,
+   * password, tokens) or {@code sessionId} (ended). Holders of long-lived connections re-check.
+   */
+  String CREDENTIALS_TOPIC = "auth.credentials";
+
   /** Topic of everything that happens in a channel. */
   static String channelTopic(String channelId) {
     return "channel." + channelId;

@@ -17,6 +17,15 @@ public interface Authenticator {
    */
   Future<Caller> authenticate(RoutingContext ctx);
 
+  /**
+   * Authenticates a bare bearer token, as the WebSocket handshake and its periodic re-checks do.
+   *
+   * @return the caller, or a future failed with {@link ProblemException.Unauthorized}
+   */
+  default Future<Caller> authenticateToken(String token) {
+    return Future.failedFuture(new ProblemException.Unauthorized("this node has no authentication configured"));
+  }
+
   /** An authenticator for a node with no auth service: every protected route answers 401. */
   static Authenticator refuseAll() {
     return ctx -> Future.failedFuture(new ProblemException.Unauthorized("this node has no authentication configured"));

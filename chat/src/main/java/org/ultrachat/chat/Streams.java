@@ -1,0 +1,73 @@
+package org.ultrachat.chat;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import org.ultrachat.platform.http.Authenticator.Caller;
+
+/**
+ * What a real-time gateway needs from the chat service: whose channels to follow, who may read or
+ * type where, sending, and a channel's stored event stream in the shape the bus publishes it (so a
+ * replayed event and a live one look the same to a client).
+ */
+final class Streams {
+  private final StreamStore streams;
+  private final ChatStore store;
+  private final ChatCache cache;
+  private final Messaging messaging;
+
+  Streams(StreamStore streams, ChatStore store, ChatCache cache, Messaging messaging) {
+    this.streams = streams;
+    this.store = store;
+    this.cache = cache;
+    this.messaging = messaging;
+  }
+
+  Future<List<String>> memberChannels(String userId) {
+    return streams.memberChannels(userId);
+  }
+
+  /** Fails with not-found when the caller may not read the channel. */
+  Future<Void> readable(Caller caller, String channelId) {
+    return Access.readableCached(store, cache, caller, channelId).mapEmpty();
+  }
+
+  /** Fails unless the caller is a member of the channel. */
+  Future<Void> member(Caller caller, String channelId) {
+    return Access.readableCached(store, cache, caller, channelId).map(readable -> {
+      Access.requireMember(readable.member());
+      return null;
+    });
+  }
+
+  Future<JsonObject> send(Caller caller, String channelId, String body, String clientId, Optional<String> threadRootId) {
+    return messaging.post(caller, channelId, body, Optional.of(clientId), threadRootId)
+        .map(posted -> new JsonObject().put("message", posted.message().toJson()).put("duplicate", posted.duplicate()));
+  }
+
+  /** @return stored events after {@code after}, in seq order, with the current state of the message they change */
+  Future<List<JsonObject>> events(String channelId, long after, int limit) {
+    return streams.eventsAfter(channelId, after, limit).compose(events -> {
+      List<Future<JsonObject>> shaped = events.stream().map(this::shaped).toList();
+      return Future.all(shaped).map(done -> shaped.stream().map(Future::result).toList());
+    });
+  }
+
+  private Future<JsonObject> shaped(ChatEvent event) {
+    String messageId = event.payload().getString("messageId");
+    boolean aboutMessage = event.kind().startsWith("message.") || event.kind().startsWith("reaction.");
+    if (messageId == null || !aboutMessage) {
+      return Future.succeededFuture(event.toJson());
+    }
+    return messaging.current(messageId).map(m -> {
+      JsonObject json = event.toJson();
+      m.ifPresent(message -> json.put("message", message.toJson()));
+      return json;
+    });
+  }
+
+  Future<Long> lastSeq(String channelId) {
+    return streams.lastSeq(channelId);
+  }
+}

@@ -1,0 +1,33 @@
+package org.ultrachat.gateway.realtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import org.ultrachat.platform.http.Authenticator.Caller;
+
+/**
+ * What the real-time gateway needs from the chat service. The gateway imports no service: the
+ * node wires the chat service in here when it runs on the same node (a remote chat service comes
+ * with cluster mode). Failures are problems ({@code ProblemException}) the gateway turns into
+ * error frames.
+ */
+public interface ChatLink {
+  /** @return the ids of the channels the user is a member of */
+  Future<List<String>> memberChannels(String userId);
+
+  /** @return done when the caller may read the channel (members; anyone but guests for public channels) */
+  Future<Void> readable(Caller caller, String channelId);
+
+  /** @return done when the caller is a member of the channel */
+  Future<Void> member(Caller caller, String channelId);
+
+  /** Posts a message, idempotent per sender and client id. @return {@code {"message":…, "duplicate":…}} once committed */
+  Future<JsonObject> send(Caller caller, String channelId, String body, String clientId, Optional<String> threadRootId);
+
+  /** @return up to {@code limit} stored events of the channel after {@code afterSeq}, in seq order, shaped as on the bus */
+  Future<List<JsonObject>> events(String channelId, long afterSeq, int limit);
+
+  /** @return the channel's last committed seq, or -1 when there is no such channel */
+  Future<Long> lastSeq(String channelId);
+}

@@ -1,0 +1,469 @@
+package org.ultrachat.gateway.realtime;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ultrachat.platform.bus.Bus;
+import org.ultrachat.platform.http.Authenticator.Caller;
+
+/**
+ * The connection registry of one event loop: its sockets by user and session, and one feed per
+ * channel that any of them follows. A feed subscribes to the channel's bus topic once, puts the
+ * events in order ({@link ChannelSequencer}), encodes each once and writes it to every subscribed
+ * socket. Everything here runs on the loop's context, so nothing needs a lock; what the node shares
+ * across loops (limits, presence) lives in {@link Realtime}.
+ */
+final class Hub {
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+  /** Events read per store query, for resume replays and gap fills. */
+  static final int PAGE = 100;
+  /** How long an early event waits for the ones before it before the store is asked. */
+  static final long GAP_GRACE_MS = 50;
+  static final long AUTH_RECHECK_MS = 60_000;
+
+  final Realtime node;
+  final Vertx vertx;
+  final Context context;
+  final ClientFrames frames;
+  private final Map<String, Feed> feeds = new HashMap<>();
+  private final Map<String, Set<Connection>> byUser = new HashMap<>();
+  private final Map<String, Bus.Subscription> userTopics = new HashMap<>();
+  private final Map<String, Set<Connection>> bySession = new HashMap<>();
+  private final Map<String, Set<Connection>> watchers = new HashMap<>();
+  private final Map<String, Bus.Subscription> presenceTopics = new HashMap<>();
+  private final Set<Connection> all = new LinkedHashSet<>();
+
+  /** One channel followed by sockets of this loop. */
+  final class Feed {
+    final String channelId;
+    final ChannelSequencer sequencer = new ChannelSequencer();
+    final Set<Connection> subscribers = new LinkedHashSet<>();
+    Bus.Subscription subscription;
+    Future<Void> anchored;
+    long gapTimer = -1;
+    boolean filling;
+
+    Feed(String channelId) {
+      this.channelId = channelId;
+    }
+  }
+
+  Hub(Realtime node, Vertx vertx, Context context) {
+    this.node = node;
+    this.vertx = vertx;
+    this.context = context;
+    this.frames = new ClientFrames(this);
+    node.bus.subscribe(Bus.CREDENTIALS_TOPIC, this::credentialsChanged);
+    long sweep = Math.max(50, Math.min(1_000, node.options.heartbeatMs() / 5));
+    vertx.setPeriodic(sweep, id -> sweep());
+  }
+
+  /** @return a future completing on this loop, whatever context completes the given one */
+  <T> Future<T> here(Future<T> future) {
+    Promise<T> promise = Promise.promise();
+    future.onComplete(result -> {
+      if (Vertx.currentContext() == context) {
+        promise.handle(result);
+      } else {
+        context.runOnContext(v -> promise.handle(result));
+      }
+    });
+    return promise.future();
+  }
+
+  long now() {
+    return System.currentTimeMillis();
+  }
+
+  // ---- connections
+
+  void open(ServerWebSocket ws, Caller caller, String token, String address) {
+    ws.pause();
+    ws.setWriteQueueMaxSize(node.options.outboundBufferBytes());
+    Connection[] self = new Connection[1];
+    Connection c = new Connection(Socket.of(ws), caller, token, address, now(), node.options, node.metrics,
+        () -> slowConsumer(self[0]));
+    self[0] = c;
+    all.add(c);
+    node.metrics.connections.incrementAndGet();
+    byUser.computeIfAbsent(c.userId(), u -> {
+      userTopics.put(u, node.bus.subscribe(Bus.userTopic(u), e -> personalEvent(u, e)));
+      return new LinkedHashSet<>();
+    }).add(c);
+    caller.sessionId().ifPresent(s -> bySession.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(c));
+    ws.textMessageHandler(text -> frames.handle(c, text));
+    ws.binaryMessageHandler(b -> frames.refuse(c, "invalid", new Frames.Refused("bad_frame", 400, "frames are JSON text")));
+    ws.pongHandler(b -> c.heartbeat.heard(now()));
+    ws.exceptionHandler(e -> LOG.atDebug().setCause(e).addKeyValue("connection", c.id).log("WebSocket error"));
+    ws.closeHandler(v -> closed(c));
+    node.presence(c.userId(), c.id, Optional.of(Presence.Status.ONLINE));
+
+    here(node.chat.memberChannels(c.userId())).compose(ids -> {
+      List<Future<Long>> anchored = new ArrayList<>();
+      for (String channelId : ids) {
+        anchored.add(subscribe(c, channelId, true));
+      }
+      return Future.all(anchored).map(done -> ids);
+    }).onSuccess(ids -> hello(c, ws)).onFailure(e -> {
+      LOG.atWarn().setCause(e).addKeyValue("connection", c.id).log("could not open the channels of a connection");
+      c.send(Frames.error(Optional.empty(), "unavailable", 503, "the server cannot load your channels now; reconnect later"));
+      c.close(1011, "unavailable");
+    });
+  }
+
+  private void hello(Connection c, ServerWebSocket ws) {
+    if (c.closed) {
+      return;
+    }
+    JsonArray channels = new JsonArray();
+    c.channels.forEach((channelId, d) -> {
+      long position = feeds.get(channelId).sequencer.position();
+      // Held events up to here are in the store: the client has them from history, or resumes.
+      d.lastSent = Math.max(d.lastSent, position);
+      channels.add(new JsonObject().put("channelId", channelId).put("lastSeq", position));
+    });
+    c.send(new JsonObject().put("type", "hello").put("v", 1).put("connectionId", c.id).put("userId", c.userId())
+        .put("channels", channels).put("heartbeatMs", node.options.heartbeatMs())
+        .put("idleTimeoutMs", node.options.idleTimeoutMs()).put("maxFrameBytes", node.options.maxFrameBytes()));
+    c.ready = true;
+    // Personal events that came while connecting (a membership added meanwhile among them).
+    for (JsonObject early : c.takeEarly()) {
+      personal(c, early, Frames.event(early));
+    }
+    // Frames the client sent before hello were held by the paused socket; they run now.
+    ws.resume();
+  }
+
+  /** Stops holding live events for channels the client did not resume: its first resume came, or the wait ended. */
+  void start(Connection c, Set<String> resuming) {
+    if (c.started) {
+      return;
+    }
+    c.started = true;
+    c.channels.forEach((channelId, d) -> {
+      if (!resuming.contains(channelId) && !d.resuming) {
+        c.release(d);
+      }
+    });
+  }
+
+  private void closed(Connection c) {
+    c.closed = true;
+    if (!all.remove(c)) {
+      return;
+    }
+    node.metrics.connections.decrementAndGet();
+    node.limits.close(c.userId(), c.address);
+    for (String channelId : List.copyOf(c.channels.keySet())) {
+      unsubscribe(c, channelId);
+    }
+    watch(c, Set.of());
+    removeFrom(byUser, c.userId(), c, () -> userTopics.remove(c.userId()).cancel());
+    c.caller.sessionId().ifPresent(s -> removeFrom(bySession, s, c, () -> { }));
+    node.presence(c.userId(), c.id, Optional.empty());
+  }
+
+  private static void removeFrom(Map<String, Set<Connection>> index, String key, Connection c, Runnable whenEmpty) {
+    Set<Connection> set = index.get(key);
+    if (set != null && set.remove(c) && set.isEmpty()) {
+      index.remove(key);
+      whenEmpty.run();
+    }
+  }
+
+  private void slowConsumer(Connection c) {
+    if (!c.closed) {
+      node.metrics.slowConsumers.increment();
+      LOG.atInfo().addKeyValue("connection", c.id).addKeyValue("user", c.userId())
+          .log("closing a slow consumer: its outbound buffer is full");
+      c.close(4008, "slow consumer: outbound buffer full; reconnect and resume");
+    }
+  }
+
+  /** Tells every client to reconnect elsewhere after a jittered delay, then closes its socket. */
+  void goAway(String reason) {
+    for (Connection c : List.copyOf(all)) {
+      c.send(new JsonObject().put("type", "goaway").put("reason", reason)
+          .put("reconnectAfterMs", ThreadLocalRandom.current().nextLong(500, 10_000)));
+      c.close(1001, reason);
+    }
+  }
+
+  // ---- channel feeds
+
+  /**
+   * Adds a channel to a connection. With {@code hold}, live events of the channel wait (until a
+   * resume has replayed what came before them, or the client says it needs no replay).
+   *
+   * @return the feed's position once it is anchored: later events reach the connection live
+   */
+  Future<Long> subscribe(Connection c, String channelId, boolean hold) {
+    Feed feed = feeds.computeIfAbsent(channelId, this::newFeed);
+    Connection.Delivery d = c.channels.get(channelId);
+    if (d == null) {
+      d = new Connection.Delivery();
+      c.channels.put(channelId, d);
+      feed.subscribers.add(c);
+      node.metrics.subscriptions.incrementAndGet();
+      if (hold) {
+        d.held = new java.util.ArrayDeque<>();
+      } else {
+        // Live from the feed's position on; before anchoring, the feed passes nothing anyway.
+        d.lastSent = feed.sequencer.position();
+      }
+    } else if (hold && d.held == null) {
+      d.held = new java.util.ArrayDeque<>();
+    }
+    return feed.anchored.map(v -> feed.sequencer.position());
+  }
+
+  void unsubscribe(Connection c, String channelId) {
+    if (c.channels.remove(channelId) == null) {
+      return;
+    }
+    node.metrics.subscriptions.decrementAndGet();
+    Feed feed = feeds.get(channelId);
+    if (feed != null && feed.subscribers.remove(c) && feed.subscribers.isEmpty()) {
+      feeds.remove(channelId);
+      feed.subscription.cancel();
+      if (feed.gapTimer >= 0) {
+        vertx.cancelTimer(feed.gapTimer);
+      }
+    }
+  }
+
+  Optional<Feed> feed(String channelId) {
+    return Optional.ofNullable(feeds.get(channelId));
+  }
+
+  private Feed newFeed(String channelId) {
+    Feed feed = new Feed(channelId);
+    feed.subscription = node.bus.subscribe(Bus.channelTopic(channelId), e -> channelEvent(feed, e));
+    // Anchor after subscribing: every event after the seq read here reaches the feed live.
+    feed.anchored = here(node.chat.lastSeq(channelId)).map(last -> {
+      if (last < 0) {
+        throw new IllegalStateException("no channel " + channelId);
+      }
+      pass(feed, feed.sequencer.anchor(last));
+      return null;
+    });
+    feed.anchored.onFailure(e -> {
+      // Forget the broken feed so that the next subscriber tries again.
+      if (feeds.get(channelId) == feed) {
+        for (Connection c : List.copyOf(feed.subscribers)) {
+          unsubscribe(c, channelId);
+        }
+      }
+    });
+    return feed;
+  }
+
+  private void channelEvent(Feed feed, JsonObject event) {
+    node.metrics.eventsIn.increment();
+    if (feeds.get(feed.channelId) != feed) {
+      return;
+    }
+    if (!(event.getValue("seq") instanceof Number)) {
+      // Typing: ephemeral, unordered, never stored.
+      String text = event.encode();
+      String from = event.getString("userId");
+      for (Connection c : feed.subscribers) {
+        if (!c.userId().equals(from) && c.ready) {
+          c.write(text);
+        }
+      }
+      return;
+    }
+    pass(feed, feed.sequencer.offer(event));
+    if (feed.sequencer.hasGap()) {
+      scheduleFill(feed);
+    }
+  }
+
+  /** Writes ordered events to the feed's subscribers, each encoded once. */
+  private void pass(Feed feed, List<JsonObject> events) {
+    for (JsonObject event : events) {
+      long seq = event.getLong("seq");
+      String text = Frames.event(event);
+      for (Connection c : List.copyOf(feed.subscribers)) {
+        c.deliver(feed.channelId, seq, text);
+      }
+      String type = event.getString("type", "");
+      if (type.equals("member.removed") || type.equals("member.left")) {
+        String userId = event.getString("userId");
+        for (Connection c : List.copyOf(byUser.getOrDefault(userId, Set.of()))) {
+          c.departed(feed.channelId, seq);
+          unsubscribe(c, feed.channelId);
+        }
+      }
+    }
+  }
+
+  private void scheduleFill(Feed feed) {
+    if (feed.filling || feed.gapTimer >= 0) {
+      return;
+    }
+    feed.gapTimer = vertx.setTimer(GAP_GRACE_MS, id -> {
+      feed.gapTimer = -1;
+      fill(feed);
+    });
+  }
+
+  private void fill(Feed feed) {
+    if (!feed.sequencer.hasGap() || feeds.get(feed.channelId) != feed) {
+      return;
+    }
+    feed.filling = true;
+    long from = feed.sequencer.position();
+    long to = feed.sequencer.gapEnd();
+    node.metrics.gapFills.increment();
+    here(node.chat.events(feed.channelId, from, (int) Math.min(PAGE, to - from))).onComplete(read -> {
+      feed.filling = false;
+      if (read.succeeded()) {
+        pass(feed, feed.sequencer.fill(read.result()));
+        if (feed.sequencer.hasGap() && feed.sequencer.position() == from) {
+          // The store no longer has what is missing (retention): skip it and tell the clients.
+          LOG.atWarn().addKeyValue("channel", feed.channelId).addKeyValue("after", from)
+              .log("events missing from the store; subscribers are told to resync");
+          for (Connection c : feed.subscribers) {
+            c.send(new JsonObject().put("type", "resync").put("channelId", feed.channelId)
+                .put("reason", "events after " + from + " are no longer stored").put("lastSeq", to + 1));
+          }
+          pass(feed, feed.sequencer.skipGap());
+        }
+      } else {
+        LOG.atWarn().setCause(read.cause()).addKeyValue("channel", feed.channelId).log("gap fill failed; retrying");
+      }
+      if (feed.sequencer.hasGap()) {
+        scheduleFill(feed);
+      }
+    });
+  }
+
+  // ---- personal events, presence, credentials
+
+  private void personalEvent(String userId, JsonObject event) {
+    node.metrics.eventsIn.increment();
+    String text = Frames.event(event);
+    for (Connection c : List.copyOf(byUser.getOrDefault(userId, Set.of()))) {
+      if (c.ready) {
+        personal(c, event, text);
+      } else if (!c.early(event)) {
+        // More personal events than a connect takes: better a fresh start than a silent loss.
+        c.close(1013, "too many events while connecting; reconnect");
+      }
+    }
+  }
+
+  /** Writes a personal event to a connection and applies what it says about the user's memberships. */
+  private void personal(Connection c, JsonObject event, String text) {
+    String type = event.getString("type", "");
+    String channelId = event.getString("channelId");
+    boolean aboutMe = c.userId().equals(event.getString("userId"));
+    Object seq = event.getValue("seq");
+    if (seq instanceof Number n && channelId != null && c.channels.containsKey(channelId)) {
+      // A copy of a channel event: it goes the channel's way, once and in order.
+      c.deliver(channelId, n.longValue(), text);
+    } else if (!(seq instanceof Number n && channelId != null && c.departedAfter(channelId, n.longValue()))) {
+      c.write(text);
+    }
+    if (aboutMe && channelId != null && (type.equals("member.added") || type.equals("member.joined"))) {
+      joined(c, channelId);
+    } else if (aboutMe && channelId != null && (type.equals("member.removed") || type.equals("member.left"))) {
+      if (seq instanceof Number n) {
+        c.departed(channelId, n.longValue());
+      }
+      unsubscribe(c, channelId);
+    }
+  }
+
+  private void joined(Connection c, String channelId) {
+    if (c.channels.containsKey(channelId)) {
+      return;
+    }
+    subscribe(c, channelId, false).onSuccess(position -> c.send(new JsonObject().put("type", "subscribed")
+        .put("channelId", channelId).put("lastSeq", position)));
+  }
+
+  /** Replaces the users a connection watches the presence of. */
+  void watch(Connection c, Set<String> userIds) {
+    for (String u : c.watching) {
+      if (!userIds.contains(u)) {
+        removeFrom(watchers, u, c, () -> presenceTopics.remove(u).cancel());
+      }
+    }
+    for (String u : userIds) {
+      watchers.computeIfAbsent(u, k -> {
+        presenceTopics.put(k, node.bus.subscribe(Realtime.presenceTopic(k), e -> presenceChanged(k, e)));
+        return new LinkedHashSet<>();
+      }).add(c);
+    }
+    c.watching = Set.copyOf(userIds);
+  }
+
+  private void presenceChanged(String userId, JsonObject event) {
+    String text = event.encode();
+    for (Connection c : watchers.getOrDefault(userId, Set.of())) {
+      c.write(text);
+    }
+  }
+
+  private void credentialsChanged(JsonObject change) {
+    List<Connection> affected = new ArrayList<>();
+    Optional.ofNullable(change.getString("userId")).map(byUser::get).ifPresent(affected::addAll);
+    Optional.ofNullable(change.getString("sessionId")).map(bySession::get).ifPresent(affected::addAll);
+    affected.forEach(this::recheck);
+  }
+
+  /** Moves a connection to a new credential of the same user (the client's {@code auth} frame). */
+  void reauthenticated(Connection c, Caller caller, String token) {
+    c.caller.sessionId().ifPresent(s -> removeFrom(bySession, s, c, () -> { }));
+    c.caller = caller;
+    c.token = token;
+    c.lastAuthCheck = now();
+    caller.sessionId().ifPresent(s -> bySession.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(c));
+  }
+
+  /** Checks the connection's credential again; a revoked one closes the socket (4001). */
+  void recheck(Connection c) {
+    c.lastAuthCheck = now();
+    here(node.authenticator.authenticateToken(c.token)).onComplete(checked -> {
+      if (checked.failed()) {
+        c.close(4001, "credential no longer valid: " + checked.cause().getMessage());
+      } else {
+        c.caller = checked.result();
+      }
+    });
+  }
+
+  private void sweep() {
+    long now = now();
+    for (Connection c : List.copyOf(all)) {
+      switch (c.heartbeat.check(now)) {
+        case PING -> c.socket.ping();
+        case CLOSE -> c.close(4000, "idle timeout");
+        case NONE -> { }
+      }
+      if (!c.closed && now - c.lastAuthCheck >= AUTH_RECHECK_MS) {
+        recheck(c);
+      }
+      if (c.ready && !c.started && now - c.openedAt >= node.options.resumeWaitMs()) {
+        start(c, Set.of());
+      }
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package org.ultrachat.gateway.realtime;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ultrachat.platform.bus.Bus;
+import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.http.Authenticator;
+import org.ultrachat.platform.http.ProblemException;
+import org.ultrachat.platform.ratelimit.ClientAddress;
+
+/**
+ * The real-time gateway of a node: the WebSocket handshake at {@link #PATH}, and what the node's
+ * event loops share (options, meters, connection limits, presence). Each event loop gets its own
+ * {@link Hub} for the connections it serves.
+ */
+public final class Realtime {
+  public static final String PATH = "/v1/realtime";
+  /** The WebSocket subprotocol of this protocol version. */
+  public static final String SUBPROTOCOL = "ultrachat.v1";
+  private static final String BEARER_PROTOCOL = "bearer.";
+
+  /** A hook the tests use to make a resume race with new posts: runs after each replayed page. */
+  @FunctionalInterface
+  public interface ReplayGate {
+    Future<Void> afterPage(String channelId, long lastSeqRead);
+  }
+
+  final RealtimeOptions options;
+  final RealtimeMetrics metrics;
+  final ConnectionLimits limits;
+  final Presence presence = new Presence();
+  final ChatLink chat;
+  final Authenticator authenticator;
+  final Bus bus;
+  private final ConcurrentHashMap<Context, Hub> hubs = new ConcurrentHashMap<>();
+  private volatile ReplayGate replayGate;
+
+  private Realtime(RealtimeOptions options, MeterRegistry registry, ChatLink chat, Authenticator authenticator, Bus bus) {
+    this.options = options;
+    this.metrics = new RealtimeMetrics(registry);
+    this.limits = new ConnectionLimits(options.connectionsPerUser(), options.connectionsPerAddress());
+    this.chat = chat;
+    this.authenticator = authenticator;
+    this.bus = bus;
+  }
+
+  /** @throws org.ultrachat.platform.config.ConfigException when a realtime setting is out of range */
+  public static Realtime create(Config config, MeterRegistry registry, ChatLink chat, Authenticator authenticator,
+                                Bus bus) {
+    return new Realtime(RealtimeOptions.of(config), registry, chat, authenticator, bus);
+  }
+
+  /** Sets the WebSocket limits this protocol needs on an HTTP server. */
+  public HttpServerOptions configure(HttpServerOptions server) {
+    return server.setWebSocketSubProtocols(List.of(SUBPROTOCOL))
+        .setMaxWebSocketFrameSize(options.hardFrameCap())
+        .setMaxWebSocketMessageSize(options.hardFrameCap());
+  }
+
+  /** Installs (or, with null, removes) the replay hook; for tests. */
+  public void replayGate(ReplayGate gate) {
+    this.replayGate = gate;
+  }
+
+  ReplayGate replayGate() {
+    return replayGate;
+  }
+
+  static String presenceTopic(String userId) {
+    return "presence." + userId;
+  }
+
+  /** Records a connection's presence (empty: it closed) and announces the user's new status when it changed. */
+  void presence(String userId, String connectionId, Optional<Presence.Status> status) {
+    Optional<Presence.Status> changed = status.isPresent()
+        ? presence.set(userId, connectionId, status.get()) : presence.remove(userId, connectionId);
+    changed.ifPresent(s -> bus.publish(presenceTopic(userId), new JsonObject().put("type", "presence")
+        .put("userId", userId).put("status", s.value())));
+  }
+
+  /**
+   * Tells every connected client to reconnect (after a jittered delay) and closes the sockets;
+   * for shutdown and drain.
+   */
+  public Future<Void> goAway(String reason) {
+    List<Future<Void>> done = new ArrayList<>();
+    hubs.forEach((context, hub) -> {
+      io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+      context.runOnContext(v -> {
+        hub.goAway(reason);
+        p.complete();
+      });
+      done.add(p.future());
+    });
+    return Future.all(done).mapEmpty();
+  }
+
+  /** The handshake: Origin, credential, connection limits, then the upgrade. Runs before any body handling. */
+  public void handshake(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    if (origin != null && !originAllowed(origin, request)) {
+      metrics.refused("origin");
+      ctx.fail(new ProblemException.Forbidden("WebSockets from this origin are not allowed; see cors-origins"));
+      return;
+    }
+    if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
+      ctx.fail(new ProblemException.BadInput("this route opens a WebSocket (Upgrade: websocket)"));
+      return;
+    }
+    Optional<String> token = token(request);
+    if (token.isEmpty()) {
+      metrics.refused("unauthorized");
+      ctx.fail(new ProblemException.Unauthorized("send 'Authorization: Bearer <token>' or the WebSocket subprotocols '"
+          + SUBPROTOCOL + "' and 'bearer.<token>'"));
+      return;
+    }
+    Context context = Vertx.currentContext();
+    Hub hub = hubs.computeIfAbsent(context, c -> new Hub(this, ctx.vertx(), c));
+    request.pause();
+    hub.here(authenticator.authenticateToken(token.get())).onComplete(checked -> {
+      if (checked.failed()) {
+        request.resume();
+        metrics.refused("unauthorized");
+        ctx.fail(checked.cause());
+        return;
+      }
+      Authenticator.Caller caller = checked.result();
+      if (!caller.hasScope("read")) {
+        request.resume();
+        ctx.fail(new ProblemException.Forbidden("this token lacks the 'read' scope"));
+        return;
+      }
+      String address = Optional.<String>ofNullable(ctx.get(ClientAddress.KEY)).orElse("unknown");
+      if (!limits.open(caller.userId(), address)) {
+        request.resume();
+        metrics.refused("limit");
+        ctx.fail(new ProblemException.TooManyRequests("too many open connections for this user or address", 5));
+        return;
+      }
+      request.toWebSocket().onSuccess(ws -> hub.open(ws, caller, token.get(), address)).onFailure(e -> {
+        limits.close(caller.userId(), address);
+        if (!ctx.response().ended() && !ctx.failed()) {
+          ctx.fail(new ProblemException.BadInput("the WebSocket handshake failed: " + e.getMessage()));
+        }
+      });
+    });
+  }
+
+  private static Optional<String> token(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header != null && header.length() <= 4096 && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.of(header.substring(7).trim());
+    }
+    String protocols = request.getHeader("Sec-WebSocket-Protocol");
+    if (protocols != null && protocols.length() <= 8192) {
+      for (String p : protocols.split(",")) {
+        String candidate = p.trim();
+        if (candidate.startsWith(BEARER_PROTOCOL) && candidate.length() > BEARER_PROTOCOL.length()) {
+          return Optional.of(candidate.substring(BEARER_PROTOCOL.length()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Same origin as the request's host, or in the CORS allowlist. */
+  private boolean originAllowed(String origin, HttpServerRequest request) {
+    if (options.allowedOrigins().contains(origin)) {
+      return true;
+    }
+    String host = request.getHeader(HttpHeaders.HOST);
+    if (host == null) {
+      return false;
+    }
+    String bare = origin.toLowerCase(Locale.ROOT).replaceFirst("^https?://", "");
+    return bare.equals(host.toLowerCase(Locale.ROOT));
+  }
+}
