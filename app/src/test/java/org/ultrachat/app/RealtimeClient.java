@@ -134,7 +134,7 @@ final class RealtimeClient implements AutoCloseable {
     ws.exceptionHandler(e -> {
     });
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/v1/realtime").setAllowOriginHeader(false).setTimeout(10_000);
+        .setURI("/v1/realtime").setAllowOriginHeader(options.origin != null).setTimeout(10_000);
     List<String> protocols = new ArrayList<>();
     protocols.add(SUBPROTOCOL);
     if (options.token != null) {
@@ -337,6 +337,12 @@ final class RealtimeClient implements AutoCloseable {
   /** @return the seqs of {@link #channelEvents}, in arrival order */
   List<Long> seqs(String channelId) {
     return channelEvents(channelId).stream().map(e -> e.getLong("seq")).toList();
+  }
+
+  /** @return the id of the message an event carries ({@code message.id}) */
+  static String messageIdOf(JsonObject event) {
+    JsonObject m = event.getJsonObject("message");
+    return m == null ? null : m.getString("id");
   }
 
   static boolean isStreamEvent(JsonObject e) {

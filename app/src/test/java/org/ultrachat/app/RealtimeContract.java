@@ -361,7 +361,7 @@ abstract class RealtimeContract {
     assertThat(ack.getBoolean("duplicate")).isFalse();
     JsonObject seen = b.awaitMessage(general, "hello ben, ready?");
     assertThat(seen.getLong("seq")).isEqualTo(ack.getLong("seq"));
-    assertThat(seen.getString("messageId")).isEqualTo(ack.getString("messageId"));
+    assertThat(RealtimeClient.messageIdOf(seen)).isEqualTo(ack.getString("messageId"));
     assertThat(seen.getString("actorId")).isEqualTo(anaId);
     assertThat(seen.getJsonObject("message").getString("senderId")).isEqualTo(anaId);
     assertThat(history(ben, general)).extracting(m -> m.getString("id")).containsExactly(ack.getString("messageId"));
@@ -383,7 +383,10 @@ abstract class RealtimeContract {
     JsonObject psst = a.sendMessage(dm, "c-3", "psst");
     assertThat(b.awaitMessage(dm, "psst").getLong("seq")).isEqualTo(psst.getLong("seq"));
     JsonObject back = b.sendMessage(dm, "c-4", "what?");
-    assertThat(a.awaitMessage(dm, "what?").getString("messageId")).isEqualTo(back.getString("messageId"));
+    assertThat(RealtimeClient.messageIdOf(a.awaitMessage(dm, "what?"))).isEqualTo(back.getString("messageId"));
+    // docs/protocol.md: an event that changes a message names it with a top-level messageId.
+    assertThat(seen.getString("messageId")).as("messageId of the message.created event %s", seen)
+        .isEqualTo(ack.getString("messageId"));
   }
 
   @Test
@@ -403,7 +406,7 @@ abstract class RealtimeContract {
     JsonObject marker = a.sendMessage(ch, "dup-2", "marker");
     b.awaitMessage(ch, "marker");
     assertThat(b.channelEvents(ch)).filteredOn(e -> "message.created".equals(e.getString("type")))
-        .extracting(e -> e.getString("messageId")).containsExactly(first.getString("messageId"), marker.getString("messageId"));
+        .extracting(RealtimeClient::messageIdOf).containsExactly(first.getString("messageId"), marker.getString("messageId"));
     assertThat(history(ana, ch)).extracting(m -> m.getString("body")).containsExactly("exactly once", "marker");
     assertThat(lastSeq(ana, ch)).isEqualTo(marker.getLong("seq"));
   }
@@ -752,8 +755,8 @@ abstract class RealtimeContract {
     assertThat(tooLarge.getString("code")).as("%s", tooLarge).isEqualTo("too_large");
 
     c.send(frame("dance", "u1"));
-    JsonObject unknown = c.answer("u1", "error");
-    assertThat(unknown.getString("code")).isEqualTo("unknown_type");
+    JsonObject unknown = c.next(f -> "error".equals(f.getString("type")));
+    assertThat(unknown.getString("code")).as("%s", unknown).isEqualTo("unknown_type");
 
     c.send(frame("send", "nobody").put("channelId", ch).put("clientId", "nobody-1"));
     JsonObject noBody = c.answer("nobody", "error");
@@ -771,6 +774,8 @@ abstract class RealtimeContract {
     assertThat(c.isClosed()).isFalse();
     assertThat(lastSeq(ana, ch)).as("nothing was stored").isEqualTo(before);
     assertThat(history(ana, ch)).isEmpty();
+    // docs/protocol.md: the error to a frame carries that frame's id.
+    assertThat(unknown.getString("id")).as("id of the unknown_type error %s", unknown).isEqualTo("u1");
   }
 
   @Test
@@ -796,19 +801,25 @@ abstract class RealtimeContract {
       ids.add(id);
       c.send(frame("send", id).put("channelId", ch).put("clientId", id).put("body", "message " + i));
     }
+    // Every send is answered: an ack, or a rate_limited error (which may come without the id:
+    // the server refuses such frames before reading them).
+    List<JsonObject> answers = c.awaitUntil(frames -> frames.stream().filter(f -> "ack".equals(f.getString("type"))
+        || "error".equals(f.getString("type"))).count() >= ids.size(), "an answer to each of 10 sends").stream()
+        .filter(f -> "ack".equals(f.getString("type")) || "error".equals(f.getString("type"))).toList();
     int acked = 0;
     int limited = 0;
-    for (String id : ids) {
-      JsonObject answer = c.await(f -> id.equals(f.getString("id")), RealtimeClient.WAIT);
+    for (JsonObject answer : answers) {
       if ("ack".equals(answer.getString("type"))) {
+        assertThat(ids).contains(answer.getString("id"));
         acked++;
       } else {
-        assertThat(answer.getString("type")).as("%s", answer).isEqualTo("error");
-        assertThat(answer.getString("code")).isEqualTo("rate_limited");
+        assertThat(answer.getString("code")).as("%s", answer).isEqualTo("rate_limited");
         assertThat(answer.getInteger("status")).isEqualTo(429);
+        assertThat(answer.getLong("retryAfterMs")).isPositive();
         limited++;
       }
     }
+    assertThat(acked + limited).isEqualTo(ids.size());
     assertThat(limited).as("sends over 6 frames a minute").isPositive();
     assertThat(acked).as("sends within the budget").isPositive();
     assertThat(lastSeq(ana, ch) - before).as("only the acked sends were stored").isEqualTo(acked);
