@@ -163,9 +163,11 @@ final class Messaging {
 
   private void published(Message message, List<String> mentioned) {
     cache.messagesChanged(message.channelId());
-    bus.publish(Bus.channelTopic(message.channelId()), new JsonObject().put("type", "message.created")
-        .put("channelId", message.channelId()).put("seq", message.seq()).put("actorId", message.senderId())
-        .put("message", message.toJson()));
+    // The same shape as the stored event (ChatEvent.toJson), so live and replayed events look alike.
+    JsonObject event = new JsonObject().put("type", "message.created").put("channelId", message.channelId())
+        .put("seq", message.seq()).put("actorId", message.senderId()).put("messageId", message.id());
+    message.threadRootId().ifPresent(r -> event.put("threadRootId", r));
+    bus.publish(Bus.channelTopic(message.channelId()), event.put("message", message.toJson()));
     for (String userId : message.mentions()) {
       if (!CHANNEL_MENTION.equals(userId) && !userId.equals(message.senderId())) {
         bus.publish(Bus.userTopic(userId), new JsonObject().put("type", "mention").put("channelId", message.channelId())

@@ -47,7 +47,10 @@ final class ClientFrames {
     try {
       frame = Frames.parse(text, node.options.maxFrameBytes());
     } catch (Frames.Refused r) {
-      refuse(c, Frames.typeOf(text), r);
+      // Too large a frame is not even read for its id.
+      Optional<String> id = r.code.equals("too_large") ? Optional.empty() : Frames.idOf(text);
+      node.metrics.frameError(Frames.typeOf(text), r.code);
+      c.send(Frames.error(id, r));
       return;
     }
     String type = frame.getString("type");

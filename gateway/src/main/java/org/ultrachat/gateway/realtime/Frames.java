@@ -66,6 +66,16 @@ final class Frames {
     return frame;
   }
 
+  /** @return the frame's {@code id}, when the text is a JSON object with a valid one (for refusals) */
+  static Optional<String> idOf(String text) {
+    try {
+      Object id = new JsonObject(text).getValue("id");
+      return id instanceof String s && !s.isEmpty() && s.length() <= MAX_ID ? Optional.of(s) : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /** @return the type for metrics: a known client type, or "invalid" */
   static String typeOf(String text) {
     try {

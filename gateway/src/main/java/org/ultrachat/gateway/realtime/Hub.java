@@ -1,5 +1,6 @@
 package org.ultrachat.gateway.realtime;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -108,7 +109,15 @@ final class Hub {
     ws.textMessageHandler(text -> frames.handle(c, text));
     ws.binaryMessageHandler(b -> frames.refuse(c, "invalid", new Frames.Refused("bad_frame", 400, "frames are JSON text")));
     ws.pongHandler(b -> c.heartbeat.heard(now()));
-    ws.exceptionHandler(e -> LOG.atDebug().setCause(e).addKeyValue("connection", c.id).log("WebSocket error"));
+    ws.exceptionHandler(e -> {
+      if (e instanceof CorruptedWebSocketFrameException || e instanceof IllegalStateException) {
+        // Over the hard cap (a frame, or a message in fragments): nothing of it is read.
+        frames.refuse(c, "invalid", new Frames.Refused("too_large", 413, "frame over the hard cap"));
+        c.close(1009, "frame over " + node.options.hardFrameCap() + " bytes");
+      } else {
+        LOG.atDebug().setCause(e).addKeyValue("connection", c.id).log("WebSocket error");
+      }
+    });
     ws.closeHandler(v -> closed(c));
     node.presence(c.userId(), c.id, Optional.of(Presence.Status.ONLINE));
 
