@@ -17,6 +17,7 @@ final class Race {
     List<CompletableFuture<T>> running = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int index = i;
+      // A thread each: the common pool has one worker on a 2-core machine and would run them in turn.
       running.add(CompletableFuture.supplyAsync(() -> {
         try {
           go.await();
@@ -25,7 +26,7 @@ final class Race {
           throw new IllegalStateException(e);
         }
         return task.apply(index);
-      }));
+      }, runnable -> Thread.ofPlatform().daemon().name("race-" + index).start(runnable)));
     }
     go.countDown();
     return running.stream().map(CompletableFuture::join).toList();

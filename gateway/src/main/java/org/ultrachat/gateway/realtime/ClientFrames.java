@@ -150,7 +150,7 @@ final class ClientFrames {
     // One channel after the other: a reconnecting crowd reads the store at a bounded pace.
     Future<Void> done = Future.succeededFuture();
     for (Map.Entry<String, Long> entry : from.entrySet()) {
-      done = done.compose(v -> new Replay(hub, c, entry.getKey(), entry.getValue(), id).run()
+      done = done.compose(v -> new Replay(hub, c, entry.getKey(), entry.getValue(), id, true).run()
           .recover(e -> {
             JsonObject error = Frames.error(id, e).put("channelId", entry.getKey());
             node.metrics.frameError("resume", error.getString("code"));

@@ -391,7 +391,8 @@ final class Hub {
       c.write(text);
     }
     if (aboutMe && channelId != null && (type.equals("member.added") || type.equals("member.joined"))) {
-      joined(c, channelId);
+      // A new channel's own member.added carries no seq: everything from its start follows.
+      joined(c, channelId, seq instanceof Number n ? n.longValue() : 0);
     } else if (aboutMe && channelId != null && (type.equals("member.removed") || type.equals("member.left"))) {
       if (seq instanceof Number n) {
         c.departed(channelId, n.longValue());
@@ -400,12 +401,19 @@ final class Hub {
     }
   }
 
-  private void joined(Connection c, String channelId) {
+  /**
+   * Follows a channel the user was just added to, from the seq of the membership change: what was
+   * posted between that commit and this moment is replayed, not left to history.
+   */
+  private void joined(Connection c, String channelId, long from) {
     if (c.channels.containsKey(channelId)) {
       return;
     }
-    subscribe(c, channelId, false).onSuccess(position -> c.send(new JsonObject().put("type", "subscribed")
-        .put("channelId", channelId).put("lastSeq", position)));
+    c.send(new JsonObject().put("type", "subscribed").put("channelId", channelId).put("lastSeq", from));
+    new Replay(this, c, channelId, from, Optional.empty(), false).run().onFailure(e -> {
+      JsonObject error = Frames.error(Optional.empty(), e).put("channelId", channelId);
+      c.send(error);
+    });
   }
 
   /** Replaces the users a connection watches the presence of. */

@@ -18,9 +18,12 @@ final class Replay {
   private final String channelId;
   private final long from;
   private final Optional<String> id;
+  private final boolean announce;
   private int replayed;
 
-  Replay(Hub hub, Connection c, String channelId, long from, Optional<String> id) {
+  /** @param announce whether to end with a {@code resumed} frame (a client's resume) or not (a new membership) */
+  Replay(Hub hub, Connection c, String channelId, long from, Optional<String> id, boolean announce) {
+    this.announce = announce;
     this.hub = hub;
     this.c = c;
     this.channelId = channelId;
@@ -47,7 +50,7 @@ final class Replay {
               }
               d.lastSent = Math.max(d.lastSent, from);
               finish(d);
-              c.send(Frames.reply("resumed", id).put("channelId", channelId).put("replayed", 0).put("lastSeq", from));
+              resumed(from);
               return Future.succeededFuture();
             });
           }
@@ -91,11 +94,16 @@ final class Replay {
         }
         d.lastSent = Math.max(d.lastSent, from);
         finish(d);
-        c.send(Frames.reply("resumed", id).put("channelId", channelId).put("replayed", replayed)
-            .put("lastSeq", d.lastSent));
+        resumed(d.lastSent);
         return Future.succeededFuture();
       });
     });
+  }
+
+  private void resumed(long lastSeq) {
+    if (announce) {
+      c.send(Frames.reply("resumed", id).put("channelId", channelId).put("replayed", replayed).put("lastSeq", lastSeq));
+    }
   }
 
   private Future<Void> resync(Connection.Delivery d, String reason, long lastSeq) {
