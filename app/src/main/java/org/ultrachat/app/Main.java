@@ -32,6 +32,8 @@ public final class Main {
     }
     ConfigOptions.addTo(cli.getSubcommands().get("user").getSubcommands().get("create").getCommandSpec());
     ConfigOptions.addTo(cli.getSubcommands().get("keys").getSubcommands().get("rotate").getCommandSpec());
+    // The load generator is a client of a running server: none of the server's settings apply to it.
+    cli.addSubcommand("bench", org.ultrachat.bench.Bench.commandLine());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException) {
         cmd.getErr().println("ultrachat: " + e.getMessage());

@@ -1,0 +1,199 @@
+package org.ultrachat.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs a plan on worker processes and merges what they measured: starts the workers (same JVM
+ * and classpath as this one), prints progress every second, samples the server's CPU and memory,
+ * and, when every worker reports a phase (for example {@code held}), runs the phase's hook.
+ */
+final class Coordinator {
+  private final Plan plan;
+  private final Optional<ServerProcess> server;
+  private final Consumer<String> out;
+  private final Map<String, Runnable> phaseHooks = new HashMap<>();
+  private final Map<String, AtomicInteger> phases = new ConcurrentHashMap<>();
+  private final TreeMap<Long, Map<String, Long>> counts = new TreeMap<>();
+  private final TreeMap<Long, Map<String, Histogram>> latencies = new TreeMap<>();
+  private final Map<String, Long> totals = new TreeMap<>();
+  private final Map<String, Histogram> totalLatencies = new TreeMap<>();
+  private final List<String> findings = new CopyOnWriteArrayList<>();
+  private final Map<String, Double> resources = new ConcurrentHashMap<>();
+  private double workerCpuSeconds;
+
+  Coordinator(Plan plan, Optional<ServerProcess> server, Consumer<String> out) {
+    this.plan = plan;
+    this.server = server;
+    this.out = out;
+  }
+
+  /** Runs {@code hook} once every worker has noted {@code phase:<name>}. */
+  void onPhase(String name, Runnable hook) {
+    phaseHooks.put(name, hook);
+  }
+
+  void resource(String name, double value) {
+    resources.put(name, value);
+  }
+
+  void finding(String text) {
+    findings.add(text);
+    out.accept("  ! " + text);
+  }
+
+  RunResult run(int maxHeapMb) throws IOException, InterruptedException {
+    Path planFile = Files.createTempFile("ultrachat-bench-plan", ".json");
+    Files.writeString(planFile, plan.toJson().encode());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> workers = new ArrayList<>();
+    List<Thread> readers = new ArrayList<>();
+    Instant started = Instant.now();
+    double serverCpuBefore = server.map(ServerProcess::cpuSeconds).orElse(Double.NaN);
+    for (int i = 0; i < plan.workers(); i++) {
+      Process p = new ProcessBuilder(java, "-Xmx" + maxHeapMb + "m", "-XX:+UseParallelGC",
+          "-cp", System.getProperty("java.class.path"), Worker.class.getName(), planFile.toString(), Integer.toString(i))
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      workers.add(p);
+      Thread reader = Thread.ofPlatform().name("worker-" + i).start(() -> read(p));
+      readers.add(reader);
+    }
+    Thread sampler = Thread.ofPlatform().daemon().name("sampler").start(this::sample);
+    for (Process p : workers) {
+      int code = p.waitFor();
+      if (code != 0) {
+        finding("a worker exited with code " + code);
+      }
+    }
+    for (Thread r : readers) {
+      r.join();
+    }
+    sampler.interrupt();
+    double seconds = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
+    int cores = Runtime.getRuntime().availableProcessors();
+    resources.put("generator_cpu_percent", 100 * workerCpuSeconds / (seconds * cores));
+    server.ifPresent(s -> resources.put("server_cpu_percent", 100 * (s.cpuSeconds() - serverCpuBefore) / (seconds * cores)));
+    Files.deleteIfExists(planFile);
+    List<RunResult.Second> timeline = new ArrayList<>();
+    synchronized (this) {
+      for (Long second : counts.keySet()) {
+        timeline.add(new RunResult.Second(second, counts.get(second), latencies.getOrDefault(second, Map.of())));
+      }
+    }
+    return new RunResult(plan.workload(), plan.target().toString(), started, seconds, plan.params(), totals,
+        totalLatencies, timeline, new TreeMap<>(resources), List.copyOf(findings));
+  }
+
+  private void read(Process p) {
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (!line.startsWith("{")) {
+          continue;
+        }
+        handle(new JsonObject(line));
+      }
+    } catch (IOException e) {
+      finding("lost a worker's output: " + e.getMessage());
+    }
+  }
+
+  private synchronized void handle(JsonObject line) {
+    switch (line.getString("type")) {
+      case "tick" -> {
+        long second = line.getLong("second");
+        Map<String, Long> c = counts.computeIfAbsent(second, s -> new TreeMap<>());
+        line.getJsonObject("counts").forEach(e -> c.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
+        Map<String, Histogram> l = latencies.computeIfAbsent(second, s -> new TreeMap<>());
+        line.getJsonObject("latencies").forEach(e -> l.merge(e.getKey(), Meter.decode((String) e.getValue()), (a, b) -> {
+          a.add(b);
+          return a;
+        }));
+      }
+      case "note" -> {
+        String text = line.getString("text");
+        if (text.startsWith("phase:")) {
+          String phase = text.substring(6);
+          if (phases.computeIfAbsent(phase, k -> new AtomicInteger()).incrementAndGet() == plan.workers()) {
+            Optional.ofNullable(phaseHooks.get(phase)).ifPresent(hook -> Thread.ofPlatform().start(hook));
+          }
+        } else if (!findings.contains(text)) {
+          finding(text);
+        }
+      }
+      case "done" -> {
+        line.getJsonObject("counts").forEach(e -> totals.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
+        line.getJsonObject("latencies").forEach(e -> totalLatencies.merge(e.getKey(), Meter.decode((String) e.getValue()),
+            (a, b) -> {
+              a.add(b);
+              return a;
+            }));
+        workerCpuSeconds += line.getDouble("cpuSeconds");
+      }
+      default -> { }
+    }
+  }
+
+  /** Every second: the server's CPU and memory into the timeline, and a progress line. */
+  private void sample() {
+    double lastCpu = server.map(ServerProcess::cpuSeconds).orElse(Double.NaN);
+    long lastAt = System.nanoTime();
+    int cores = Runtime.getRuntime().availableProcessors();
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long second = Instant.now().getEpochSecond() - 1;
+      StringBuilder line = new StringBuilder("t=" + second % 10_000 + "s");
+      if (server.isPresent()) {
+        double cpu = server.get().cpuSeconds();
+        long now = System.nanoTime();
+        long cpuPercent = Math.round(100 * (cpu - lastCpu) / ((now - lastAt) / 1e9 * cores));
+        long rssMib = server.get().rssBytes() >> 20;
+        lastCpu = cpu;
+        lastAt = now;
+        synchronized (this) {
+          Map<String, Long> c = counts.computeIfAbsent(second, s -> new TreeMap<>());
+          c.put("server_cpu_percent", cpuPercent);
+          c.put("server_rss_mib", rssMib);
+        }
+        line.append(" server cpu ").append(cpuPercent).append("% rss ").append(rssMib).append(" MiB");
+      }
+      synchronized (this) {
+        Map.Entry<Long, Map<String, Long>> last = counts.lowerEntry(second);
+        if (last != null) {
+          last.getValue().forEach((k, v) -> {
+            if (!k.startsWith("server_")) {
+              line.append(" | ").append(k).append(' ').append(v).append("/s");
+            }
+          });
+          Map<String, Histogram> l = latencies.get(last.getKey());
+          if (l != null) {
+            l.forEach((k, h) -> line.append(" | ").append(k).append(" p99 ")
+                .append(String.format("%.1f", h.getValueAtPercentile(99) / 1000.0)).append(" ms"));
+          }
+        }
+      }
+      out.accept(line.toString());
+    }
+  }
+}
