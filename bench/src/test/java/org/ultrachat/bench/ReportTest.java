@@ -213,11 +213,14 @@ class ReportTest {
   }
 
   @Test
-  void theHtmlIsSelfContainedAndEscapesEveryNameAndValue() {
+  void theHtmlIsSelfContainedAndEscapesEveryNameAndValue() throws Exception {
     String html = Report.html(run("load" + SCRIPT));
 
     assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainPattern("(src|href)\\s*=").doesNotContainIgnoringCase("@import");
-    assertThat(html).contains("Content-Security-Policy\" content=\"default-src 'none'");
+    assertThat(html).contains("Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-");
+    String css = html.substring(html.indexOf("<style>") + 7, html.indexOf("</style>"));
+    assertThat(HtmlReport.POLICY).endsWith("'sha256-" + java.util.Base64.getEncoder().encodeToString(
+        java.security.MessageDigest.getInstance("SHA-256").digest(css.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + "'");
     // title, heading, the parameter, the finding
     assertThat(count(html, SCRIPT_ESCAPED)).isEqualTo(4);
   }
