@@ -168,11 +168,59 @@ class ReportTest {
   }
 
   @Test
-  void theHtmlIsSelfContainedAndEscapesEveryNameAndValue() {
+  void theLinesGoThroughTheData() {
+    RunResult run = run("fanout");
+
+    // throughput: sent is 1000 in each of the 5 seconds, errors 2: flat lines, sent above errors
+    List<double[]> throughput = lines(HtmlReport.throughput(run));
+    assertThat(throughput).hasSize(3);
+    double[] sent = throughput.get(0);
+    double[] errors = throughput.get(2);
+    assertThat(sent).hasSize(10);
+    assertThat(new double[] {sent[0], sent[2], sent[4], sent[6], sent[8]}).isSorted().doesNotHaveDuplicates();
+    assertThat(new double[] {sent[1], sent[3], sent[5], sent[7], sent[9]}).containsOnly(sent[1]);
+    assertThat(sent[1]).isLessThan(errors[1]); // SVG y grows downwards
+
+    // ack over time: each second is slower than the one before, p50 below p95 below p99
+    List<double[]> ack = lines(HtmlReport.latencyOverTime(run, "ack"));
+    assertThat(ack).hasSize(3).allSatisfy(points -> assertThat(points).hasSize(10));
+    for (int i = 3; i < 10; i += 2) {
+      assertThat(ack.get(2)[i]).isLessThan(ack.get(2)[i - 2]);
+    }
+    assertThat(ack.get(0)[1]).isGreaterThan(ack.get(1)[1]);
+    assertThat(ack.get(1)[1]).isGreaterThan(ack.get(2)[1]);
+
+    // the distribution rises from left to right
+    List<double[]> distribution = lines(HtmlReport.distribution(run, "ack"));
+    assertThat(distribution).hasSize(1);
+    double[] points = distribution.get(0);
+    assertThat(points).hasSize(2 * 81);
+    for (int i = 3; i < points.length; i += 2) {
+      assertThat(points[i]).isLessThanOrEqualTo(points[i - 2]);
+    }
+    assertThat(points[1]).isGreaterThan(points[points.length - 1]);
+  }
+
+  /** @return the x y x y... coordinates of each line of a chart */
+  private static List<double[]> lines(String svg) {
+    Matcher m = Pattern.compile("<path class=\"line\"[^>]* d=\"([^\"]*)\"").matcher(svg);
+    List<double[]> lines = new ArrayList<>();
+    while (m.find()) {
+      lines.add(Arrays.stream(m.group(1).replace("h0", "").split("[ML ]")).filter(t -> !t.isEmpty())
+          .mapToDouble(Double::parseDouble).toArray());
+    }
+    return lines;
+  }
+
+  @Test
+  void theHtmlIsSelfContainedAndEscapesEveryNameAndValue() throws Exception {
     String html = Report.html(run("load" + SCRIPT));
 
     assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainPattern("(src|href)\\s*=").doesNotContainIgnoringCase("@import");
-    assertThat(html).contains("Content-Security-Policy\" content=\"default-src 'none'");
+    assertThat(html).contains("Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-");
+    String css = html.substring(html.indexOf("<style>") + 7, html.indexOf("</style>"));
+    assertThat(HtmlReport.POLICY).endsWith("'sha256-" + java.util.Base64.getEncoder().encodeToString(
+        java.security.MessageDigest.getInstance("SHA-256").digest(css.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + "'");
     // title, heading, the parameter, the finding
     assertThat(count(html, SCRIPT_ESCAPED)).isEqualTo(4);
   }
