@@ -1,5 +1,7 @@
 package org.ultrachat.platform.store;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlConnection;
@@ -32,8 +34,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code groupCommit}: through a {@link GroupCommitWriter} with the product defaults;
  *   <li>{@code groupCommitBatchOf1}: the same writer, one item per transaction (the batching alone);
- *   <li>{@code transactionPerWrite}: {@code Pool.withTransaction} per write on the writer pool.
+ *   <li>{@code transactionPerWrite}: {@code Pool.withTransaction} per write on the writer pool;
+ *   <li>{@code groupCommitEmptyItems}: group commit of items that write nothing: the writer's own
+ *       per-item cost (a savepoint and its release) and the commit, without the insert.
  * </ul>
+ *
+ * <p>At the end of a trial it prints the mean batch size of each group-commit writer.
  *
  * <p>The store is a fresh file under {@code java.io.tmpdir} (or {@code -Dultrachat.bench.dir}),
  * which must be a real disk: on tmpfs an fsync costs nothing and the comparison means nothing.
@@ -51,6 +57,7 @@ public class GroupCommitBenchmark {
   Database db;
   GroupCommitWriter writer;
   GroupCommitWriter writerBatchOf1;
+  SimpleMeterRegistry registry;
   long written;
 
   @Setup(Level.Trial)
@@ -69,6 +76,9 @@ public class GroupCommitBenchmark {
     }
     writer = new GroupCommitWriter(vertx, db, GroupCommitWriter.Options.DEFAULTS);
     writerBatchOf1 = new GroupCommitWriter(vertx, db, new GroupCommitWriter.Options(1, 10_000, Duration.ZERO));
+    registry = new SimpleMeterRegistry();
+    writer.bindMetrics(registry, "defaults");
+    writerBatchOf1.bindMetrics(registry, "batch-of-1");
     written = 0;
   }
 
@@ -77,6 +87,14 @@ public class GroupCommitBenchmark {
     try {
       long rows = db.reader().query("SELECT count(*) FROM bench_scratch").execute().await().iterator().next()
           .getLong(0);
+      for (String name : List.of("defaults", "batch-of-1")) {
+        DistributionSummary batches = registry.get("ultrachat.store.group.commit.batch.size").tag("writer", name)
+            .summary();
+        if (batches.count() > 0) {
+          System.out.printf("%n[%s] %d batches, mean %.1f items, max %.0f%n", name, batches.count(), batches.mean(),
+              batches.max());
+        }
+      }
       if (rows != written) {
         throw new IllegalStateException(rows + " rows stored of " + written + " acked");
       }
@@ -123,6 +141,16 @@ public class GroupCommitBenchmark {
       acks.add(writerBatchOf1.submit(conn -> insert(conn, submitter)));
     }
     awaitAll(acks);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(SUBMITTERS)
+  public void groupCommitEmptyItems() {
+    List<Future<Void>> acks = new ArrayList<>(SUBMITTERS);
+    for (int i = 0; i < SUBMITTERS; i++) {
+      acks.add(writer.submit(conn -> Future.succeededFuture()));
+    }
+    Future.all(acks).await();
   }
 
   @Benchmark
