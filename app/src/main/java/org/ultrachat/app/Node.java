@@ -126,11 +126,26 @@ public final class Node {
           : Optional.empty();
 
       // Message writes commit in groups: many sends, one transaction, each acked after its commit.
-      GroupCommitWriter messageWrites = new GroupCommitWriter(vertx, database, GroupCommitWriter.Options.DEFAULTS);
-      messageWrites.bindMetrics(registry, "messages");
+      // On PostgreSQL several writers run side by side, a channel always on the same one.
+      int shards = target.dialect() == Dialect.SQLITE ? 1 : config.integer(Setting.STORE_WRITE_SHARDS);
+      if (shards < 1 || shards > 64) {
+        throw new ConfigException(Setting.STORE_WRITE_SHARDS.key() + " must be between 1 and 64");
+      }
+      List<GroupCommitWriter> messageWriters = new ArrayList<>();
+      for (int i = 0; i < shards; i++) {
+        GroupCommitWriter writer = new GroupCommitWriter(vertx, database, GroupCommitWriter.Options.DEFAULTS);
+        writer.bindMetrics(registry, shards == 1 ? "messages" : "messages-" + i);
+        messageWriters.add(writer);
+      }
+      ChatModule.TransactionRunner messageWrites = new ChatModule.TransactionRunner() {
+        @Override
+        public <T> Future<T> run(String channelId, java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
+          return messageWriters.get(Math.floorMod(channelId.hashCode(), messageWriters.size())).submit(work);
+        }
+      };
       Optional<ChatModule> chat = services.contains("chat")
           ? Optional.of(ChatModule.create(vertx, database, protection, config.string(Setting.CHAT_ENCRYPTION).equals("on"),
-              BlindIndex.create(masterKey), auth.orElseThrow().directory(), bus, messageWrites::submit, caches))
+              BlindIndex.create(masterKey), auth.orElseThrow().directory(), bus, messageWrites, caches))
           : Optional.empty();
       // Message partitions exist before anything serves; the job then runs every 6 h (PostgreSQL only).
       chat.filter(c -> target.dialect() == Dialect.POSTGRESQL).ifPresent(c -> c.scheduleMaintenance(vertx).await());

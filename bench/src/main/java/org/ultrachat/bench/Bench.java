@@ -85,6 +85,26 @@ public final class Bench {
     record Group(String kind, String prefix, List<List<Integer>> members) {
     }
 
+    /** Waits (up to 2 min) until the server's write queues are empty, so a run never measures the last one's backlog. */
+    static void awaitIdle(ServerProcess server) {
+      for (int i = 0; i < 120; i++) {
+        long queued = server.metricSum("ultrachat_store_group_commit_queue", "");
+        if (queued <= 0) {
+          return;
+        }
+        if (i % 10 == 0) {
+          System.out.println("waiting for the server to finish " + queued + " queued writes from before");
+        }
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      System.out.println("the server still has queued writes; the run starts anyway");
+    }
+
     @Override
     public Integer call() throws Exception {
       int users = users();
@@ -117,6 +137,7 @@ public final class Bench {
       } finally {
         vertx.close().await();
       }
+      server.ifPresent(Workload::awaitIdle);
       Coordinator coordinator = new Coordinator(plan, server, System.out::println);
       server.ifPresent(s -> {
         coordinator.resource("server_file_limit", s.fileLimit());

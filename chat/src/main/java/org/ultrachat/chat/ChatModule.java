@@ -38,11 +38,12 @@ public final class ChatModule {
   }
 
   /**
-   * A writer for message changes: the group-commit writer in production, or a plain transaction.
+   * A writer for message changes: the group-commit writers in production, or a plain transaction.
+   * Changes of one channel must always go to the same writer (they lock the channel's row).
    */
   @FunctionalInterface
   public interface TransactionRunner {
-    <T> Future<T> run(Function<SqlConnection, Future<T>> work);
+    <T> Future<T> run(String channelId, Function<SqlConnection, Future<T>> work);
   }
 
   /**
@@ -68,8 +69,8 @@ public final class ChatModule {
     };
     Messaging.Writer writer = new Messaging.Writer() {
       @Override
-      public <T> Future<T> write(Function<SqlConnection, Future<T>> work) {
-        return writes.run(work);
+      public <T> Future<T> write(String channelId, Function<SqlConnection, Future<T>> work) {
+        return writes.run(channelId, work);
       }
     };
     Messaging messaging = new Messaging(store, protection, encrypt, terms, directory, bus, writer, cache);

@@ -32,9 +32,9 @@ final class Messaging {
   private static final Pattern MENTION = Pattern.compile("(?<![\\w@])@([a-z0-9][a-z0-9._-]{1,31})", Pattern.CASE_INSENSITIVE);
   static final String CHANNEL_MENTION = "@channel";
 
-  /** Runs a message write in a transaction: the group-commit writer, or a plain transaction. */
+  /** Runs a message write of a channel in a transaction: a group-commit writer, or a plain transaction. */
   interface Writer {
-    <T> Future<T> write(Function<SqlConnection, Future<T>> work);
+    <T> Future<T> write(String channelId, Function<SqlConnection, Future<T>> work);
   }
 
   private final ChatStore store;
@@ -66,7 +66,7 @@ final class Messaging {
 
   Future<Posted> post(Caller caller, String channelId, String body, Optional<String> clientId, Optional<String> threadRootId) {
     Limits.body(body);
-    return mentions(body).compose(mentioned -> writer.<Posted>write(conn -> {
+    return mentions(body).compose(mentioned -> writer.<Posted>write(channelId, conn -> {
       if (clientId.isPresent()) {
         return store.messageForClientId(conn, caller.userId(), clientId.get()).compose(earlier -> earlier.isPresent()
             ? existing(conn, channelId, earlier.get())
@@ -180,7 +180,7 @@ final class Messaging {
 
   Future<Message> edit(Caller caller, String channelId, String messageId, String body) {
     Limits.body(body);
-    return mentions(body).compose(mentioned -> writer.<Change>write(conn -> writable(conn, caller, channelId)
+    return mentions(body).compose(mentioned -> writer.<Change>write(channelId, conn -> writable(conn, caller, channelId)
         .compose(channel -> liveMessage(conn, channelId, messageId)).compose(stored -> {
           Message old = stored.message();
           if (!old.senderId().equals(caller.userId())) {
@@ -199,7 +199,7 @@ final class Messaging {
   }
 
   Future<Message> delete(Caller caller, String channelId, String messageId) {
-    return writer.<Change>write(conn -> Access.forWrite(store, conn, caller, channelId).compose(readable -> {
+    return writer.<Change>write(channelId, conn -> Access.forWrite(store, conn, caller, channelId).compose(readable -> {
       Access.requireMember(readable.member());
       return liveMessage(conn, channelId, messageId).compose(stored -> {
         Message m = stored.message();
@@ -217,7 +217,7 @@ final class Messaging {
 
   Future<Message> react(Caller caller, String channelId, String messageId, String emoji, boolean add) {
     Limits.emoji(emoji);
-    return writer.<Change>write(conn -> writable(conn, caller, channelId).compose(c -> liveMessage(conn, channelId, messageId))
+    return writer.<Change>write(channelId, conn -> writable(conn, caller, channelId).compose(c -> liveMessage(conn, channelId, messageId))
         .compose(stored -> store.react(conn, channelId, messageId, caller.userId(), emoji, add).compose(changed -> {
           if (!changed) {
             return reload(conn, messageId).map(m -> new Change(m, null));
@@ -229,7 +229,7 @@ final class Messaging {
   }
 
   Future<Message> pin(Caller caller, String channelId, String messageId, boolean pin) {
-    return writer.<Change>write(conn -> writable(conn, caller, channelId).compose(c -> liveMessage(conn, channelId, messageId))
+    return writer.<Change>write(channelId, conn -> writable(conn, caller, channelId).compose(c -> liveMessage(conn, channelId, messageId))
         .compose(stored -> {
           if (stored.message().pinnedAt().isPresent() == pin) {
             return reload(conn, messageId).map(m -> new Change(m, null));

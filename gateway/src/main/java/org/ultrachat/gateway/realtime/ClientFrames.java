@@ -63,7 +63,8 @@ final class ClientFrames {
     }
     work.onFailure(e -> {
       JsonObject error = Frames.error(id, e);
-      if (error.getInteger("status") >= 500) {
+      // 503 (a full write queue, the store down) is load, not a fault: counted, not logged per frame.
+      if (error.getInteger("status") >= 500 && error.getInteger("status") != 503) {
         LOG.atWarn().setCause(e).addKeyValue("type", type).log("a real-time frame failed");
       }
       Optional.ofNullable(frame.getString("channelId")).ifPresent(ch -> error.put("channelId", ch));

@@ -23,6 +23,8 @@ public enum Setting {
   DB_REPLICA_URL("db-replica-url", "",
       "PostgreSQL read replica for reads that tolerate lag (history, threads, search). Empty: the primary serves them."),
   DB_POOL_SIZE("db-pool-size", "8", "Maximum connections in the database pool (readers, on SQLite)."),
+  STORE_WRITE_SHARDS("store-write-shards", "4",
+      "PostgreSQL: group-commit writers for message changes, each with its own connection; a channel always uses the same one. SQLite has one."),
   DB_BUSY_TIMEOUT_MS("db-busy-timeout-ms", "5000",
       "SQLite only: how long a statement waits for a lock before failing, in milliseconds."),
   SERVICES("services", "all",
