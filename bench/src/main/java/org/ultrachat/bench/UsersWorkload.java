@@ -12,9 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code users}: simulated people. At each step of {@code steps} (active users in total) the
  * worker connects its share like the web client does (one WebSocket, live), then each active user
- * acts after a random think time (exponential, mean {@code think} ms): read a channel's history
- * (30 %), post (25 %), reply in a thread (10 %), react (10 %), search (5 %), type (20 %). Latency
- * per action and step is measured from the intended time of the action.
+ * acts after a random think time (exponential, mean {@code think} ms): switch to a channel and read
+ * its history (50 %), type (20 %), react (10 %), post (8 %), search (7 %), reply in a thread (5 %).
+ * Latency per action and step is measured from the intended time of the action. The mix follows
+ * the shape of Mattermost's load-test user model (reads and channel switches dominate, posts are
+ * a small share); docs/benchmarks.md compares the two.
  */
 final class UsersWorkload implements Workload {
   private static final String[] EMOJI = {"thumbsup", "tada", "eyes", "heart"};
@@ -101,10 +103,10 @@ final class UsersWorkload implements Workload {
       int roll = random.nextInt(100);
       Api api = ctx.api(c.index);
       String path = "/v1/channels/" + channel;
-      if (roll < 30) {
+      if (roll < 50) {
         rest(ctx, "read", step, intended, api.get(path + "/messages?limit=50", c.token));
-      } else if (roll < 65) {
-        String root = roll >= 55 ? lastMessage.get(channel) : null;
+      } else if (roll < 63) {
+        String root = roll >= 58 ? lastMessage.get(channel) : null;
         String frameId = step + "-" + intended + "-" + c.index;
         pending.put(frameId, new long[] {intended, root == null ? 0 : 1});
         JsonObject send = new JsonObject().put("type", "send").put("id", frameId).put("channelId", channel)
@@ -113,7 +115,7 @@ final class UsersWorkload implements Workload {
           send.put("threadRootId", root);
         }
         c.send(send);
-      } else if (roll < 75) {
+      } else if (roll < 73) {
         String message = lastMessage.get(channel);
         if (message == null) {
           rest(ctx, "read", step, intended, api.get(path + "/messages?limit=50", c.token));

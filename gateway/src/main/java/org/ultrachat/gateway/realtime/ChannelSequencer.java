@@ -46,6 +46,11 @@ final class ChannelSequencer {
     if (anchored() && seq <= position) {
       return List.of();
     }
+    if (anchored() && seq == position + 1 && early.isEmpty()) {
+      // The common case, in order with nothing held: no map, no list to grow.
+      position = seq;
+      return List.of(event);
+    }
     early.putIfAbsent(seq, event);
     if (early.size() > MAX_HELD && anchored()) {
       return skipGap();

@@ -53,6 +53,8 @@ final class Hub {
     final String channelId;
     final ChannelSequencer sequencer = new ChannelSequencer();
     final Set<Connection> subscribers = new LinkedHashSet<>();
+    /** The subscribers as an array, rebuilt when they change (rarely) rather than copied per event (often). */
+    Connection[] snapshot = new Connection[0];
     Bus.Subscription subscription;
     Future<Void> anchored;
     long gapTimer = -1;
@@ -227,6 +229,7 @@ final class Hub {
       d = new Connection.Delivery();
       c.channels.put(channelId, d);
       feed.subscribers.add(c);
+      feed.snapshot = feed.subscribers.toArray(new Connection[0]);
       node.metrics.subscriptions.incrementAndGet();
       if (hold) {
         d.held = new java.util.ArrayDeque<>();
@@ -246,7 +249,10 @@ final class Hub {
     }
     node.metrics.subscriptions.decrementAndGet();
     Feed feed = feeds.get(channelId);
-    if (feed != null && feed.subscribers.remove(c) && feed.subscribers.isEmpty()) {
+    if (feed != null && feed.subscribers.remove(c)) {
+      feed.snapshot = feed.subscribers.toArray(new Connection[0]);
+    }
+    if (feed != null && feed.subscribers.isEmpty() && feeds.get(channelId) == feed) {
       feeds.remove(channelId);
       feed.subscription.cancel();
       if (feed.gapTimer >= 0) {
@@ -308,7 +314,7 @@ final class Hub {
     for (JsonObject event : events) {
       long seq = event.getLong("seq");
       String text = Frames.event(event);
-      for (Connection c : List.copyOf(feed.subscribers)) {
+      for (Connection c : feed.snapshot) {
         c.deliver(feed.channelId, seq, text);
       }
       String type = event.getString("type", "");
