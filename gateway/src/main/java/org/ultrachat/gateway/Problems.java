@@ -49,6 +49,10 @@ final class Problems {
     if (failure instanceof ProblemException p) {
       return p;
     }
+    if (failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+      // The store's pool has more waiting than it queues: load to shed, not a fault (503, retry later).
+      return new ProblemException.Unavailable("the server is busy; retry shortly");
+    }
     if (failure instanceof DecodeException) {
       return new ProblemException.BadInput("the body is not valid JSON");
     }

@@ -42,6 +42,8 @@ class ProblemsTest {
       api.publicRoute(HttpMethod.GET, "/v1/taken", ctx -> ctx.fail(new ProblemException.Conflict("that name is taken")));
       api.publicRoute(HttpMethod.GET, "/v1/busy",
           ctx -> ctx.fail(new ProblemException.TooManyRequests("slow down", 42)));
+      api.publicRoute(HttpMethod.GET, "/v1/pool-full", ctx -> ctx.fail(
+          new io.vertx.core.http.ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 10000")));
       api.publicRoute(HttpMethod.POST, "/v1/echo", ctx -> ctx.json(ctx.body().asJsonObject()));
       api.protectedRoute(HttpMethod.GET, "/v1/private", ctx -> ctx.end("secret"));
     };
@@ -94,6 +96,13 @@ class ProblemsTest {
     assertThat(a.status()).isEqualTo(429);
     assertThat(a.body().getString("type")).isEqualTo("urn:ultrachat:problem:too-many-requests");
     assertThat(a.headers().get("Retry-After")).isEqualTo("42");
+  }
+
+  @Test
+  void aStorePoolTooBusyToQueueIsA503NotA500() {
+    Answer a = call(HttpMethod.GET, "/v1/pool-full", "");
+    assertThat(a.status()).isEqualTo(503);
+    assertThat(a.body().getString("detail")).isEqualTo("the server is busy; retry shortly");
   }
 
   @Test

@@ -87,7 +87,7 @@ class RateLimitsTest {
   private Answer call(String from, HttpMethod method, String path, Map<String, String> headers, Buffer body) {
     // One connection per client address, so that consecutive requests share it.
     HttpClient client = clients.computeIfAbsent(from, address -> vertx.createHttpClient(
-        new HttpClientOptions().setLocalAddress(address), new PoolOptions().setHttp1MaxSize(1)));
+        new HttpClientOptions().setLocalAddress(address).setConnectTimeout(10_000), new PoolOptions().setHttp1MaxSize(1)));
     // A stalled connection fails the test instead of hanging it.
     RequestOptions request = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(server.actualPort())
         .setURI(path).setIdleTimeout(10_000);
@@ -97,6 +97,9 @@ class RateLimitsTest {
           return req.send(body);
         })
         .compose(res -> res.body().map(b -> new Answer(res.statusCode(), res.headers(), b.toString())))
+        // Once a run hung here for ten minutes (after a load test had used these loopback
+        // addresses); a bounded wait turns that into a failure that names the call.
+        .timeout(20, java.util.concurrent.TimeUnit.SECONDS)
         .await();
   }
 

@@ -129,6 +129,9 @@ final class Frames {
     if (failure instanceof Refused r) {
       return error(id, r.code, r.status, r.getMessage());
     }
+    if (failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+      return error(id, "unavailable", 503, "the server is busy; retry shortly");
+    }
     if (failure instanceof ProblemException p) {
       JsonObject frame = error(id, codeOf(p.status()), p.status(), p.detail());
       if (p instanceof ProblemException.TooManyRequests t) {
