@@ -85,9 +85,11 @@ class RateLimitsTest {
   }
 
   private Answer call(String from, HttpMethod method, String path, Map<String, String> headers, Buffer body) {
-    // One connection per client address, so that consecutive requests share it.
+    // A client per source address, a fresh connection per request: a pooled keep-alive connection
+    // that the server closed after a refusal sometimes left the next request waiting for ever.
     HttpClient client = clients.computeIfAbsent(from, address -> vertx.createHttpClient(
-        new HttpClientOptions().setLocalAddress(address).setConnectTimeout(10_000), new PoolOptions().setHttp1MaxSize(1)));
+        new HttpClientOptions().setLocalAddress(address).setConnectTimeout(10_000).setKeepAlive(false),
+        new PoolOptions().setHttp1MaxSize(1)));
     // A stalled connection fails the test instead of hanging it.
     RequestOptions request = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(server.actualPort())
         .setURI(path).setIdleTimeout(10_000);
