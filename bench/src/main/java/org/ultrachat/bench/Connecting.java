@@ -35,7 +35,11 @@ final class Connecting {
       Plan.User user = ctx.plan.users().get(index);
       RtClient client = new RtClient(index, user.id(), user.token());
       Handler<String> onFrame = text -> frames.handle(index, text);
-      attempts.add(client.connect(ctx.sockets(index), ctx.plan.target(), onFrame, code -> ctx.meter.count("disconnects"))
+      attempts.add(client.connect(ctx.sockets(index), ctx.plan.target(), onFrame, code -> {
+        if (!ctx.closing) {
+          ctx.meter.count("disconnects");
+        }
+      })
           .onSuccess(c -> {
             ctx.meter.count("connected");
             ctx.meter.latency("connect", Schedule.nowMicros() - intended);

@@ -19,6 +19,7 @@ final class ConnectionsWorkload implements Workload {
           return ctx.vertx.timer(hold * 1000).map(v -> clients);
         })
         .compose(clients -> {
+          ctx.closing = true;
           long open = clients.stream().filter(RtClient::open).count();
           ctx.meter.count("held_to_end", open);
           return Future.join(clients.stream().map(RtClient::close).toList()).<Void>mapEmpty();

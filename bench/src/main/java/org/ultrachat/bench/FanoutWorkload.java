@@ -45,7 +45,10 @@ final class FanoutWorkload implements Workload {
         ctx.meter.count("sent");
         c.send(new JsonObject().put("type", "send").put("id", Long.toString(intended)).put("channelId", channelId)
             .put("clientId", ctx.worker + "-" + seq[0]++ + "-" + intended).put("body", "t=" + intended + ";" + filler));
-      })).compose(v -> ctx.vertx.timer(5_000)).compose(v -> Future.join(clients.stream().map(RtClient::close).toList()))
+      })).compose(v -> ctx.vertx.timer(5_000)).compose(v -> {
+        ctx.closing = true;
+        return Future.succeededFuture();
+      }).compose(v -> Future.join(clients.stream().map(RtClient::close).toList()))
           .mapEmpty();
     });
   }

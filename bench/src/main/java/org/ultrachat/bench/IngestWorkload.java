@@ -60,7 +60,7 @@ final class IngestWorkload implements Workload {
           });
         });
       }
-      return chain.compose(v -> ctx.vertx.timer(5_000))
+      return chain.compose(v -> ctx.vertx.timer(5_000)).onComplete(v -> ctx.closing = true)
           .compose(v -> Future.join(clients.stream().map(RtClient::close).toList())).mapEmpty();
     });
   }

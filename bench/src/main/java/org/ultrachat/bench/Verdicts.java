@@ -31,7 +31,7 @@ final class Verdicts {
         findings.add("connected " + connected + " of " + wanted + "; refused with 429: " + r.counters().getOrDefault("refused_429", 0L)
             + "; other failures: " + r.counters().getOrDefault("failed", 0L) + "; generator limits: "
             + (r.counters().getOrDefault("failed_generator_files", 0L) + r.counters().getOrDefault("failed_generator_ports", 0L))
-            + "; dropped while held: " + r.counters().getOrDefault("disconnects", 0L));
+            + "; closed by the server while held: " + r.counters().getOrDefault("disconnects", 0L));
       }
       case "fanout" -> {
         long members = Long.parseLong(r.parameters().get("members"));

@@ -21,6 +21,8 @@ interface Workload {
     final int worker;
     final Meter meter;
     final List<Integer> users;
+    /** Set when the workload closes its own sockets: closes from then on are not the server's doing. */
+    volatile boolean closing;
     private final Consumer<String> notes;
     private final Map<String, WebSocketClient> sockets = new HashMap<>();
     private final Map<String, Api> apis = new HashMap<>();

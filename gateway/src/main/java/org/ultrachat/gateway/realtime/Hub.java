@@ -39,6 +39,8 @@ final class Hub {
   final Realtime node;
   final Vertx vertx;
   final Context context;
+  /** The event-loop thread everything of this hub runs on (under any of its contexts). */
+  final Thread loop;
   final ClientFrames frames;
   private final Map<String, Feed> feeds = new HashMap<>();
   private final Map<String, Set<Connection>> byUser = new HashMap<>();
@@ -65,7 +67,8 @@ final class Hub {
     }
   }
 
-  Hub(Realtime node, Vertx vertx, Context context) {
+  Hub(Realtime node, Vertx vertx, Context context, Thread loop) {
+    this.loop = loop;
     this.node = node;
     this.vertx = vertx;
     this.context = context;
@@ -79,7 +82,7 @@ final class Hub {
   <T> Future<T> here(Future<T> future) {
     Promise<T> promise = Promise.promise();
     future.onComplete(result -> {
-      if (Vertx.currentContext() == context) {
+      if (Thread.currentThread() == loop) {
         promise.handle(result);
       } else {
         context.runOnContext(v -> promise.handle(result));
