@@ -17,6 +17,8 @@ final class Verdicts {
   static final double MAX_ERROR_RATE = 0.0001;
   static final double MAX_P99_MS = 100;
   static final double MAX_SERVER_CPU = 85;
+  /** {@code ingest} and {@code api}: a step keeps up when 95 % is done, errors stay under 0.01 % and p99 under 1 s. */
+  static final double MAX_KEEPING_UP_P99_MS = 1_000;
 
   private Verdicts() {
   }
@@ -81,7 +83,7 @@ final class Verdicts {
       if (r.workload().equals("users")) {
         pass = errorRate <= MAX_ERROR_RATE && p99 <= MAX_P99_MS && !(cpu > MAX_SERVER_CPU);
       } else {
-        pass = sent > 0 && ok >= 0.95 * sent && errorRate <= MAX_ERROR_RATE;
+        pass = sent > 0 && ok >= 0.95 * sent && errorRate <= MAX_ERROR_RATE && p99 <= MAX_KEEPING_UP_P99_MS;
       }
       findings.add(String.format("step %s: %s, %d done (%.0f/s), errors %d (%.3f %%), p99 %.1f ms, server CPU %s -> %s",
           step.replaceFirst("^0+", ""), rate, ok, achieved, errors, errorRate * 100, p99,
