@@ -2,7 +2,6 @@ package org.ultrachat.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -54,24 +53,15 @@ abstract class ChatFlowContract {
     settings.putAll(storeSettings());
     node = Node.start(Config.defaults().with(settings));
     http = new Http(node.port());
-    node.auth().createUser("root", "Root", "root password long", true).await();
-    String admin = new JsonObject(http.post("/v1/auth/login", new JsonObject().put("username", "root")
-        .put("password", "root password long"), null).body()).getString("accessToken");
-    JsonArray users = new JsonArray();
-    for (String name : List.of("ana", "ben", "cid")) {
-      users.add(new JsonObject().put("username", name));
-    }
-    users.add(new JsonObject().put("username", "gia").put("role", "guest"));
-    JsonArray created = new JsonObject(http.post("/v1/admin/users", new JsonObject().put("users", users), admin).body())
-        .getJsonArray("users");
-    ana = created.getJsonObject(0).getString("token");
-    anaId = created.getJsonObject(0).getJsonObject("user").getString("id");
-    ben = created.getJsonObject(1).getString("token");
-    benId = created.getJsonObject(1).getJsonObject("user").getString("id");
-    cid = created.getJsonObject(2).getString("token");
-    cidId = created.getJsonObject(2).getJsonObject("user").getString("id");
-    guest = created.getJsonObject(3).getString("token");
-    guestId = created.getJsonObject(3).getJsonObject("user").getString("id");
+    Map<String, Http.Account> users = Http.provision(node, http, "ana", "ben", "cid", "guest:gia").getValue();
+    ana = users.get("ana").token();
+    anaId = users.get("ana").id();
+    ben = users.get("ben").token();
+    benId = users.get("ben").id();
+    cid = users.get("cid").token();
+    cidId = users.get("cid").id();
+    guest = users.get("gia").token();
+    guestId = users.get("gia").id();
   }
 
   @AfterEach

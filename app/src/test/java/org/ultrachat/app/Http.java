@@ -69,4 +69,35 @@ final class Http {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
+
+  /** A provisioned account: its id and personal access token. */
+  record Account(String id, String token) {
+  }
+
+  /**
+   * Creates the admin {@code root} on the node, logs it in, and provisions members (and, for names
+   * starting with {@code "guest:"}, guests) through the admin path, as a benchmark would.
+   *
+   * @return the admin's access token and the accounts by username, in the order given
+   */
+  static java.util.Map.Entry<String, java.util.Map<String, Account>> provision(Node node, Http http, String... names) {
+    node.auth().createUser("root", "Root", "root password long", true).await();
+    String admin = new io.vertx.core.json.JsonObject(http.post("/v1/auth/login", new io.vertx.core.json.JsonObject()
+        .put("username", "root").put("password", "root password long"), null).body()).getString("accessToken");
+    io.vertx.core.json.JsonArray users = new io.vertx.core.json.JsonArray();
+    for (String name : names) {
+      boolean guest = name.startsWith("guest:");
+      io.vertx.core.json.JsonObject u = new io.vertx.core.json.JsonObject().put("username", guest ? name.substring(6) : name);
+      users.add(guest ? u.put("role", "guest") : u);
+    }
+    io.vertx.core.json.JsonArray created = new io.vertx.core.json.JsonObject(http.post("/v1/admin/users",
+        new io.vertx.core.json.JsonObject().put("users", users), admin).body()).getJsonArray("users");
+    java.util.Map<String, Account> accounts = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < created.size(); i++) {
+      io.vertx.core.json.JsonObject c = created.getJsonObject(i);
+      accounts.put(c.getJsonObject("user").getString("username"),
+          new Account(c.getJsonObject("user").getString("id"), c.getString("token")));
+    }
+    return java.util.Map.entry(admin, accounts);
+  }
 }

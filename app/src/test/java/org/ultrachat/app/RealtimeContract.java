@@ -93,28 +93,22 @@ abstract class RealtimeContract {
     port = node.port();
     http = new Http(port);
     clients = Vertx.vertx();
-    node.auth().createUser("root", "Root", "root password long", true).await();
-    admin = new JsonObject(http.post("/v1/auth/login", new JsonObject().put("username", "root")
-        .put("password", "root password long"), null).body()).getString("accessToken");
-    JsonArray users = new JsonArray();
-    for (String name : List.of("ana", "ben", "cid", "dan", "eve")) {
-      users.add(new JsonObject().put("username", name));
-    }
-    users.add(new JsonObject().put("username", "gia").put("role", "guest"));
-    JsonArray created = ok(http.post("/v1/admin/users", new JsonObject().put("users", users), admin))
-        .getJsonArray("users");
-    ana = created.getJsonObject(0).getString("token");
-    anaId = created.getJsonObject(0).getJsonObject("user").getString("id");
-    ben = created.getJsonObject(1).getString("token");
-    benId = created.getJsonObject(1).getJsonObject("user").getString("id");
-    cid = created.getJsonObject(2).getString("token");
-    cidId = created.getJsonObject(2).getJsonObject("user").getString("id");
-    dan = created.getJsonObject(3).getString("token");
-    danId = created.getJsonObject(3).getJsonObject("user").getString("id");
-    eve = created.getJsonObject(4).getString("token");
-    eveId = created.getJsonObject(4).getJsonObject("user").getString("id");
-    guest = created.getJsonObject(5).getString("token");
-    guestId = created.getJsonObject(5).getJsonObject("user").getString("id");
+    Map.Entry<String, Map<String, Http.Account>> provisioned =
+        Http.provision(node, http, "ana", "ben", "cid", "dan", "eve", "guest:gia");
+    admin = provisioned.getKey();
+    Map<String, Http.Account> users = provisioned.getValue();
+    ana = users.get("ana").token();
+    anaId = users.get("ana").id();
+    ben = users.get("ben").token();
+    benId = users.get("ben").id();
+    cid = users.get("cid").token();
+    cidId = users.get("cid").id();
+    dan = users.get("dan").token();
+    danId = users.get("dan").id();
+    eve = users.get("eve").token();
+    eveId = users.get("eve").id();
+    guest = users.get("gia").token();
+    guestId = users.get("gia").id();
   }
 
   @AfterEach

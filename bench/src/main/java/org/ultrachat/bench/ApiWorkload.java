@@ -3,8 +3,6 @@ package org.ultrachat.bench;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,14 +15,8 @@ final class ApiWorkload implements Workload {
   public Future<Void> run(Context ctx) {
     long step = ctx.plan.number("step");
     long sendAt = ctx.plan.number("sendAt");
-    List<Long> rates = new ArrayList<>();
-    for (String r : ctx.plan.param("rates").split(",")) {
-      rates.add(Long.parseLong(r.trim()));
-    }
-    Map<Integer, String> channelOf = new HashMap<>();
-    for (Plan.Channel ch : ctx.plan.channels()) {
-      ch.members().forEach(m -> channelOf.put(m, ch.id()));
-    }
+    List<Long> rates = ctx.plan.numbers("rates");
+    Map<Integer, String> channelOf = ctx.plan.channelOf();
     int[] next = {0};
     long[] n = {0};
     Future<Void> chain = ctx.vertx.timer(Math.max(1, sendAt - System.currentTimeMillis())).mapEmpty();

@@ -1,7 +1,6 @@
 package org.ultrachat.bench;
 
 import io.vertx.core.Future;
-import java.util.List;
 
 /**
  * {@code connections}: ramps this worker's users to one live WebSocket each, tells the
@@ -24,9 +23,5 @@ final class ConnectionsWorkload implements Workload {
           ctx.meter.count("held_to_end", open);
           return Future.join(clients.stream().map(RtClient::close).toList()).<Void>mapEmpty();
         });
-  }
-
-  static List<String> parameters() {
-    return List.of("connections", "ramp", "hold");
   }
 }

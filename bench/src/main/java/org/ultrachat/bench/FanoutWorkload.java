@@ -2,7 +2,6 @@ package org.ultrachat.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,10 +18,7 @@ final class FanoutWorkload implements Workload {
     long seconds = ctx.plan.number("duration");
     long sendAt = ctx.plan.number("sendAt");
     double ramp = Double.parseDouble(ctx.plan.param("ramp")) / ctx.plan.workers();
-    Map<Integer, String> channelOf = new HashMap<>();
-    for (Plan.Channel ch : ctx.plan.channels()) {
-      ch.members().forEach(m -> channelOf.put(m, ch.id()));
-    }
+    Map<Integer, String> channelOf = ctx.plan.channelOf();
     String filler = "x".repeat(Math.max(0, Integer.parseInt(ctx.plan.params().getOrDefault("bodyBytes", "100")) - 24));
     return Connecting.all(ctx, ctx.users, ramp, (user, text) -> received(ctx, text)).compose(clients -> {
       long wait = sendAt - System.currentTimeMillis();

@@ -2,8 +2,6 @@ package org.ultrachat.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,14 +16,8 @@ final class IngestWorkload implements Workload {
     long step = ctx.plan.number("step");
     double ramp = Double.parseDouble(ctx.plan.param("ramp")) / ctx.plan.workers();
     long sendAt = ctx.plan.number("sendAt");
-    List<Long> rates = new ArrayList<>();
-    for (String r : ctx.plan.param("rates").split(",")) {
-      rates.add(Long.parseLong(r.trim()));
-    }
-    Map<Integer, String> channelOf = new HashMap<>();
-    for (Plan.Channel ch : ctx.plan.channels()) {
-      ch.members().forEach(m -> channelOf.put(m, ch.id()));
-    }
+    List<Long> rates = ctx.plan.numbers("rates");
+    Map<Integer, String> channelOf = ctx.plan.channelOf();
     String[] stepName = {"warmup"};
     return Connecting.all(ctx, ctx.users, ramp, (user, text) -> {
       long now = Schedule.nowMicros();

@@ -1,9 +1,7 @@
 package org.ultrachat.bench;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,9 +86,5 @@ final class Meter {
     } catch (DataFormatException e) {
       throw new IllegalArgumentException("not an encoded histogram", e);
     }
-  }
-
-  static List<String> names(Map<String, ?> map) {
-    return new ArrayList<>(map.keySet());
   }
 }

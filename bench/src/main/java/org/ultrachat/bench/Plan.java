@@ -35,6 +35,24 @@ record Plan(String workload, URI target, Map<String, String> params, List<User> 
     return Long.parseLong(param(name));
   }
 
+  /** @return the numbers of a comma-separated parameter, e.g. {@code rates=250,500,1000} */
+  List<Long> numbers(String name) {
+    List<Long> all = new ArrayList<>();
+    for (String n : param(name).split(",")) {
+      all.add(Long.parseLong(n.trim()));
+    }
+    return all;
+  }
+
+  /** @return the channel of each user, by user index (the last one, for users in several) */
+  Map<Integer, String> channelOf() {
+    Map<Integer, String> of = new java.util.HashMap<>();
+    for (Channel ch : channels) {
+      ch.members().forEach(m -> of.put(m, ch.id()));
+    }
+    return of;
+  }
+
   /** @return the source address user {@code index} connects from */
   String addressOf(int index) {
     return addresses.get((index / usersPerAddress) % addresses.size());

@@ -53,11 +53,6 @@ interface Workload {
     synchronized Api api(int index) {
       return apis.computeIfAbsent(plan.addressOf(index), a -> new Api(vertx, plan.target(), a, 256));
     }
-
-    long epochMicros() {
-      java.time.Instant now = java.time.Instant.now();
-      return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    }
   }
 
   static Workload named(String name) {

@@ -107,9 +107,7 @@ final class Messaging {
           Message message = new Message(id, channelId, seq, caller.userId(), threadRootId, Optional.of(body), members, 0,
               Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
               Instant.ofEpochMilli(Ids.timeOf(id)), Map.of());
-          JsonObject payload = new JsonObject().put("messageId", id);
-          threadRootId.ifPresent(r -> payload.put("threadRootId", r));
-          ChatEvent event = new ChatEvent(channelId, seq, "message.created", caller.userId(), payload);
+          ChatEvent event = created(message);
           return store.insertMessage(conn, message, seal(body, id), encrypt, search.ofDocument(body))
               .compose(v -> store.insertEvent(conn, event))
               .compose(v -> root.map(r -> store.countReply(conn, r)).orElse(Future.succeededFuture()))
@@ -161,13 +159,17 @@ final class Messaging {
     return directory.byUsernames(names).map(found -> found.values().stream().map(UserDirectory.UserInfo::id).toList());
   }
 
+  /** The {@code message.created} event of a new message, as stored and as published. */
+  private static ChatEvent created(Message message) {
+    JsonObject payload = new JsonObject().put("messageId", message.id());
+    message.threadRootId().ifPresent(r -> payload.put("threadRootId", r));
+    return new ChatEvent(message.channelId(), message.seq(), "message.created", message.senderId(), payload);
+  }
+
   private void published(Message message, List<String> mentioned) {
     cache.messagesChanged(message.channelId());
-    // The same shape as the stored event (ChatEvent.toJson), so live and replayed events look alike.
-    JsonObject event = new JsonObject().put("type", "message.created").put("channelId", message.channelId())
-        .put("seq", message.seq()).put("actorId", message.senderId()).put("messageId", message.id());
-    message.threadRootId().ifPresent(r -> event.put("threadRootId", r));
-    bus.publish(Bus.channelTopic(message.channelId()), event.put("message", message.toJson()));
+    // The stored event's own shape, so that live and replayed events look alike.
+    bus.publish(Bus.channelTopic(message.channelId()), created(message).toJson().put("message", message.toJson()));
     for (String userId : message.mentions()) {
       if (!CHANNEL_MENTION.equals(userId) && !userId.equals(message.senderId())) {
         bus.publish(Bus.userTopic(userId), new JsonObject().put("type", "mention").put("channelId", message.channelId())
