@@ -39,7 +39,8 @@ final class ClientFrames {
     if (waitMs > 0) {
       JsonObject error = Frames.error(Optional.empty(), "rate_limited", 429,
           "over " + node.options.frameRate() + " frames on this connection").put("retryAfterMs", waitMs);
-      node.metrics.frameError(Frames.typeOf(text), "rate_limited");
+      // A flood is refused unread: parsing it for a metric label would spend what the limit saves.
+      node.metrics.frameError(Frames.UNREAD, "rate_limited");
       c.send(error);
       return;
     }
@@ -49,7 +50,7 @@ final class ClientFrames {
     } catch (Frames.Refused r) {
       // Too large a frame is not even read for its id.
       Optional<String> id = r.code.equals("too_large") ? Optional.empty() : Frames.idOf(text);
-      node.metrics.frameError(Frames.typeOf(text), r.code);
+      node.metrics.frameError(r.code.equals("too_large") ? Frames.UNREAD : Frames.typeOf(text), r.code);
       c.send(Frames.error(id, r));
       return;
     }

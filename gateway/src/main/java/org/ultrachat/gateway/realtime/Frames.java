@@ -15,6 +15,8 @@ final class Frames {
   static final Set<String> CLIENT_TYPES = Set.of("resume", "send", "subscribe", "unsubscribe", "typing", "presence",
       "presence.subscribe", "ping", "auth");
   static final int MAX_ID = 64;
+  /** The metric label of frames refused before they were read (over the rate limit or the size cap). */
+  static final String UNREAD = "unread";
   static final int MAX_CHANNEL_ID = 64;
 
   private Frames() {
