@@ -55,7 +55,7 @@ public final class Database {
     Pool replica = PgBuilder.pool()
         .with(poolOptions(REPLICA_POOL, target.poolSize()))
         .connectingTo(PgConnectOptions.fromUri(replicaUri.get().replaceFirst("^postgres://", "postgresql://"))
-            .setMetricsName(REPLICA_POOL))
+            .setMetricsName(REPLICA_POOL).setCachePreparedStatements(true))
         .using(vertx)
         .build();
     return new Database(target, primary.writer, primary.reader, Optional.of(replica));
@@ -77,7 +77,11 @@ public final class Database {
     }
     Pool pool = PgBuilder.pool()
         .with(poolOptions(WRITER_POOL, target.poolSize()))
-        .connectingTo(new PgConnectOptions(target.postgres().orElseThrow()).setMetricsName(WRITER_POOL))
+        // Each statement is parsed once per connection and then reused, instead of being parsed and
+        // planned again on every execution (the client's default); every store statement takes
+        // parameters, so the cache holds a bounded set of texts.
+        .connectingTo(new PgConnectOptions(target.postgres().orElseThrow()).setMetricsName(WRITER_POOL)
+            .setCachePreparedStatements(true))
         .using(vertx)
         .build();
     return new Database(target, pool, pool, Optional.empty());
