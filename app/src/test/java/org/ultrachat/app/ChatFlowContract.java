@@ -413,6 +413,35 @@ abstract class ChatFlowContract {
   }
 
   @Test
+  void everyMessageOfAPageCarriesItsOwnReactionsInEmojiOrder() {
+    String ch = channel(ana, "public", "reacted");
+    ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
+    List<String> ids = new ArrayList<>();
+    for (String body : List.of("one", "two", "three")) {
+      ids.add(post(ana, ch, body).getString("id"));
+    }
+    String msg = "/v1/channels/" + ch + "/messages/";
+    ok(http.send("PUT", msg + ids.get(0) + "/reactions/rocket", null, ana));
+    ok(http.send("PUT", msg + ids.get(0) + "/reactions/rocket", null, ben));
+    ok(http.send("PUT", msg + ids.get(0) + "/reactions/eyes", null, ben));
+    ok(http.send("PUT", msg + ids.get(2) + "/reactions/tada", null, ben));
+    ok(http.send("PUT", msg + ids.get(2) + "/pin", null, ana));
+
+    List<JsonObject> newest = history(ana, ch);
+    List<JsonObject> older = ok(http.get("/v1/channels/" + ch + "/messages?before=1000", ana)).getJsonArray("messages")
+        .stream().map(JsonObject.class::cast).toList();
+    for (List<JsonObject> page : List.of(newest, older)) {
+      assertThat(page).extracting(m -> m.getString("id")).containsExactlyElementsOf(ids);
+      assertThat(page.get(0).getJsonObject("reactions").fieldNames()).containsExactly("eyes", "rocket");
+      assertThat(page.get(0).getJsonObject("reactions").getMap()).isEqualTo(Map.of("eyes", 1, "rocket", 2));
+      assertThat(page.get(1).getJsonObject("reactions").isEmpty()).isTrue();
+      assertThat(page.get(2).getJsonObject("reactions").getMap()).isEqualTo(Map.of("tada", 1));
+    }
+    JsonObject pinned = ok(http.get("/v1/channels/" + ch + "/pins", ana)).getJsonArray("messages").getJsonObject(0);
+    assertThat(pinned.getJsonObject("reactions").getMap()).isEqualTo(Map.of("tada", 1));
+  }
+
+  @Test
   void cacheHitsRiseWhenTheSameDataIsReadAgain() {
     String ch = channel(ana, "public", "cached");
     post(ana, ch, "read me twice");

@@ -3,12 +3,14 @@ package org.ultrachat.chat;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,8 +117,12 @@ final class ChatStore {
       + "VALUES (#{messageId}, #{userId}, #{emoji}, #{channelId}, #{now}) ON CONFLICT DO NOTHING";
   private static final String REMOVE_REACTION = "DELETE FROM reactions WHERE message_id = #{messageId} "
       + "AND user_id = #{userId} AND emoji = #{emoji}";
-  private static final String REACTION_COUNTS = "SELECT message_id, emoji, COUNT(*) AS n FROM reactions "
-      + "WHERE message_id = #{messageId} GROUP BY message_id, emoji";
+  // A page's counts in one statement. reactions is not partitioned on either store (V1), and its key
+  // (message_id, emoji, user_id) gives one index range per message.
+  private static final String REACTION_COUNTS_SQLITE = "SELECT message_id, emoji, COUNT(*) AS n FROM reactions "
+      + "WHERE message_id IN (%s) GROUP BY message_id, emoji ORDER BY message_id, emoji";
+  private static final String REACTION_COUNTS_PG = "SELECT message_id, emoji, COUNT(*) AS n FROM reactions "
+      + "WHERE message_id = ANY($1) GROUP BY message_id, emoji ORDER BY message_id, emoji";
 
   private static final String SEARCH_SQLITE = "SELECT " + prefixed("m") + " FROM messages m "
       + "JOIN channel_members cm ON cm.channel_id = m.channel_id AND cm.user_id = #{userId} "
@@ -396,9 +402,36 @@ final class ChatStore {
   }
 
   Future<Map<String, Integer>> reactionCounts(SqlClient c, String messageId) {
-    return SqlTemplate.forQuery(c, REACTION_COUNTS).execute(params("messageId", messageId)).map(rows -> {
-      Map<String, Integer> counts = new LinkedHashMap<>();
-      rows.forEach(r -> counts.put(r.getString("emoji"), r.getInteger("n")));
+    return reactionCounts(c, List.of(messageId)).map(all -> all.getOrDefault(messageId, Map.of()));
+  }
+
+  /**
+   * The reaction counts of several messages in one statement.
+   *
+   * @return per message id that has reactions, its counts by emoji in emoji order; messages without
+   *     reactions are absent
+   */
+  Future<Map<String, Map<String, Integer>>> reactionCounts(SqlClient c, List<String> messageIds) {
+    if (messageIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Future<RowSet<Row>> rows;
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      rows = c.preparedQuery(REACTION_COUNTS_PG).execute(Tuple.of(messageIds.toArray(new String[0])));
+    } else {
+      // A page is at most Limits.MAX_PAGE messages (and a thread's root): far below SQLite's 32766 parameters.
+      List<String> names = new ArrayList<>();
+      Map<String, Object> p = new HashMap<>();
+      for (int i = 0; i < messageIds.size(); i++) {
+        names.add("#{m" + i + "}");
+        p.put("m" + i, messageIds.get(i));
+      }
+      rows = SqlTemplate.forQuery(c, String.format(REACTION_COUNTS_SQLITE, String.join(", ", names))).execute(p);
+    }
+    return rows.map(found -> {
+      Map<String, Map<String, Integer>> counts = new HashMap<>();
+      found.forEach(r -> counts.computeIfAbsent(r.getString("message_id"), id -> new LinkedHashMap<>())
+          .put(r.getString("emoji"), r.getInteger("n")));
       return counts;
     });
   }

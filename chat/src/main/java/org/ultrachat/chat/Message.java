@@ -3,6 +3,8 @@ package org.ultrachat.chat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,9 +15,10 @@ record Message(String id, String channelId, long seq, String senderId, Optional<
                int editCount, Optional<Instant> editedAt, Optional<Instant> deletedAt, Optional<Instant> pinnedAt,
                Instant createdAt, Map<String, Integer> reactions) {
 
+  /** @param counts by emoji, in the order they are to be listed (Map.copyOf would not keep it) */
   Message withReactions(Map<String, Integer> counts) {
     return new Message(id, channelId, seq, senderId, threadRootId, body, mentions, replyCount, lastReplyAt, editCount,
-        editedAt, deletedAt, pinnedAt, createdAt, Map.copyOf(counts));
+        editedAt, deletedAt, pinnedAt, createdAt, Collections.unmodifiableMap(new LinkedHashMap<>(counts)));
   }
 
   JsonObject toJson() {

@@ -390,11 +390,12 @@ final class Messaging {
         .map(counts -> open(stored.orElseThrow()).withReactions(counts)));
   }
 
+  /** @return the page in seq order, opened, with the reaction counts of all its messages read in one statement */
   private Future<List<Message>> withReactions(List<ChatStore.Stored> page) {
-    List<Future<Message>> all = page.stream().sorted(Comparator.comparingLong(s -> s.message().seq()))
-        .map(s -> store.reactionCounts(store.database().reader(), s.message().id()).map(c -> open(s).withReactions(c)))
-        .toList();
-    return Future.all(all).map(done -> all.stream().map(Future::result).toList());
+    List<ChatStore.Stored> sorted = page.stream().sorted(Comparator.comparingLong(s -> s.message().seq())).toList();
+    return store.reactionCounts(store.database().reader(), sorted.stream().map(s -> s.message().id()).toList())
+        .map(counts -> sorted.stream().map(s -> open(s).withReactions(counts.getOrDefault(s.message().id(), Map.of())))
+            .toList());
   }
 
   private Message open(ChatStore.Stored stored) {
