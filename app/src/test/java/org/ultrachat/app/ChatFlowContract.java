@@ -375,6 +375,31 @@ abstract class ChatFlowContract {
   }
 
   @Test
+  void aMessageWithMoreWordsThanTheIndexTakesIsSearchableByItsFirst512() {
+    String ch = channel(ana, "public", "long-reads");
+    JsonObject m = post(ana, ch, words("w", 600));
+    String search = "/v1/search?q=";
+    assertThat(ok(http.get(search + "w0001", ana)).getJsonArray("messages")).hasSize(1);
+    assertThat(ok(http.get(search + "w0512", ana)).getJsonArray("messages")).hasSize(1);
+    assertThat(ok(http.get(search + "w0513", ana)).getJsonArray("messages")).isEmpty();
+
+    ok(http.send("PATCH", "/v1/channels/" + ch + "/messages/" + m.getString("id"), new JsonObject().put("body",
+        words("v", 600)), ana));
+    assertThat(ok(http.get(search + "w0001", ana)).getJsonArray("messages")).isEmpty();
+    assertThat(ok(http.get(search + "v0512", ana)).getJsonArray("messages")).hasSize(1);
+    assertThat(ok(http.get(search + "v0513", ana)).getJsonArray("messages")).isEmpty();
+  }
+
+  /** @return n distinct words, {@code <prefix>0001} on, each its own search term */
+  private static String words(String prefix, int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append(prefix).append(String.format("%04d", i)).append(' ');
+    }
+    return b.toString().trim();
+  }
+
+  @Test
   void editsKeepTheirHistoryUntilTheMessageIsDeleted() throws Exception {
     String ch = channel(ana, "public", "edits");
     JsonObject m = post(ana, ch, "teh first draft");

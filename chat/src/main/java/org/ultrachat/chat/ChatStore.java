@@ -74,7 +74,8 @@ final class ChatStore {
       + "NULL, NULL, #{createdAt}, NULL)";
   private static final String INSERT_MESSAGE_PG = "INSERT INTO messages (" + MESSAGE_COLUMNS + ", pinned_by, search_terms) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, 0, NULL, NULL, NULL, $9, NULL, $10)";
-  private static final String INSERT_TERM = "INSERT INTO message_terms (term, message_id) VALUES (#{term}, #{messageId}) "
+  // A message's terms in one statement: one row of the VALUES list per term.
+  private static final String INSERT_TERMS_SQLITE = "INSERT INTO message_terms (term, message_id) VALUES %s "
       + "ON CONFLICT DO NOTHING";
   private static final String DELETE_TERMS_SQLITE = "DELETE FROM message_terms WHERE message_id = #{id}";
   private static final String SET_TERMS_PG = "UPDATE messages SET search_terms = $1 WHERE id = $2 AND created_at = $3";
@@ -280,11 +281,7 @@ final class ChatStore {
     Map<String, Object> p = params("id", m.id(), "channelId", m.channelId(), "seq", m.seq(), "senderId", m.senderId(),
         "body", storedBody, "sealed", sealed ? 1 : 0, "mentions", mentions, "createdAt", m.createdAt().toEpochMilli());
     p.put("threadRootId", m.threadRootId().orElse(null));
-    Future<Void> inserted = update(c, INSERT_MESSAGE_SQLITE, p);
-    for (String term : terms) {
-      inserted = inserted.compose(v -> update(c, INSERT_TERM, params("term", term, "messageId", m.id())));
-    }
-    return inserted;
+    return update(c, INSERT_MESSAGE_SQLITE, p).compose(v -> insertTermsSqlite(c, m.id(), terms));
   }
 
   Future<Void> replaceTerms(SqlClient c, String messageId, Instant createdAt, List<String> terms) {
@@ -292,11 +289,24 @@ final class ChatStore {
       return c.preparedQuery(SET_TERMS_PG).execute(Tuple.of(terms.toArray(new String[0]), messageId,
           createdAt.toEpochMilli())).mapEmpty();
     }
-    Future<Void> done = update(c, DELETE_TERMS_SQLITE, params("id", messageId));
-    for (String term : terms) {
-      done = done.compose(v -> update(c, INSERT_TERM, params("term", term, "messageId", messageId)));
+    return update(c, DELETE_TERMS_SQLITE, params("id", messageId)).compose(v -> insertTermsSqlite(c, messageId, terms));
+  }
+
+  /**
+   * A message has at most {@link org.ultrachat.platform.search.BlindIndex#MAX_DOCUMENT_TOKENS} (512)
+   * terms: 513 parameters, far below SQLite's 32766, and a VALUES list has no row limit of its own.
+   */
+  private static Future<Void> insertTermsSqlite(SqlClient c, String messageId, List<String> terms) {
+    if (terms.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return done;
+    List<String> rows = new ArrayList<>(terms.size());
+    Map<String, Object> p = params("messageId", messageId);
+    for (int i = 0; i < terms.size(); i++) {
+      rows.add("(#{t" + i + "}, #{messageId})");
+      p.put("t" + i, terms.get(i));
+    }
+    return update(c, String.format(INSERT_TERMS_SQLITE, String.join(", ", rows)), p);
   }
 
   Future<Optional<Stored>> message(SqlClient c, String id) {
