@@ -311,6 +311,51 @@ abstract class ChatFlowContract {
   }
 
   @Test
+  void aSendRefusedByItsChecksLeavesItsClientIdFree() throws Exception {
+    String ch = channel(ana, "public", "claims");
+    String path = "/v1/channels/" + ch + "/messages";
+    JsonObject send = new JsonObject().put("body", "first words").put("clientId", "k-1");
+    problem(http.post(path, send, cid), 403);
+    problem(http.post(path, send.copy().put("threadRootId", "01a217c2-2c37-7079-be1a-a46d3ccccc9e"), ana), 404);
+    assertThat(eventSeqs(ch)).as("nothing stored, no seq taken").containsExactly(1L);
+
+    ok(http.send("POST", "/v1/channels/" + ch + "/join", null, cid));
+    HttpResponse<String> stored = http.post(path, send, cid);
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+    HttpResponse<String> retried = http.post(path, send, cid);
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    assertThat(new JsonObject(retried.body()).getString("id")).isEqualTo(new JsonObject(stored.body()).getString("id"));
+    HttpResponse<String> anas = http.post(path, send, ana);
+    assertThat(anas.statusCode()).as("client ids are per sender").isEqualTo(201);
+    assertThat(eventSeqs(ch)).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void aClientIdUsedInAnotherChannelIsAConflictAndTakesNoSeq() throws Exception {
+    String one = channel(ana, "public", "first-channel");
+    String two = channel(ana, "public", "second-channel");
+    JsonObject send = new JsonObject().put("body", "hello").put("clientId", "k-2");
+    assertThat(http.post("/v1/channels/" + one + "/messages", send, ana).statusCode()).isEqualTo(201);
+    problem(http.post("/v1/channels/" + two + "/messages", send, ana), 409);
+    assertThat(eventSeqs(two)).containsExactly(1L);
+    assertThat(history(ana, two)).isEmpty();
+  }
+
+  @Test
+  void aRetryAfterTheChannelWasArchivedStillAnswersWithTheStoredMessage() throws Exception {
+    String ch = channel(ana, "public", "archived-later");
+    String path = "/v1/channels/" + ch + "/messages";
+    JsonObject send = new JsonObject().put("body", "before the archive").put("clientId", "k-3");
+    JsonObject first = ok(http.post(path, send, ana));
+    ok(http.send("PATCH", "/v1/channels/" + ch, new JsonObject().put("archived", true), ana));
+    HttpResponse<String> retried = http.post(path, send, ana);
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    assertThat(new JsonObject(retried.body()).getString("id")).isEqualTo(first.getString("id"));
+    problem(http.post(path, send.copy().put("clientId", "k-4"), ana), 409);
+    assertThat(eventSeqs(ch)).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
   void concurrentSendersGetEveryAckedMessageStoredOnceWithGaplessSeqs() throws Exception {
     String ch = channel(ana, "public", "busy");
     ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));

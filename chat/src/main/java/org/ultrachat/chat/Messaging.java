@@ -67,12 +67,19 @@ final class Messaging {
   Future<Posted> post(Caller caller, String channelId, String body, Optional<String> clientId, Optional<String> threadRootId) {
     Limits.body(body);
     return mentions(body).compose(mentioned -> writer.<Posted>write(channelId, conn -> {
-      if (clientId.isPresent()) {
-        return store.messageForClientId(conn, caller.userId(), clientId.get()).compose(earlier -> earlier.isPresent()
-            ? existing(conn, channelId, earlier.get())
-            : store(conn, caller, channelId, body, clientId, threadRootId, mentioned));
+      String id = Ids.newId();
+      if (clientId.isEmpty()) {
+        return store(conn, id, caller, channelId, body, threadRootId, mentioned);
       }
-      return store(conn, caller, channelId, body, clientId, threadRootId, mentioned);
+      // Claimed first, so that a first try costs no read. A claim the checks or the store then fail
+      // is rolled back with the rest of this write.
+      return store.claimClientId(conn, caller.userId(), clientId.get(), id, channelId).compose(claimed -> claimed
+          ? store(conn, id, caller, channelId, body, threadRootId, mentioned)
+          : store.messageForClientId(conn, caller.userId(), clientId.get()).compose(earlier -> earlier.isPresent()
+              ? existing(conn, channelId, earlier.get())
+              // Not expected: claims are never deleted, and a claim that met another transaction's
+              // waited for it to commit, so this read sees it.
+              : Future.failedFuture(new ProblemException.Conflict("a message with this client id is being stored; retry"))));
     }).map(posted -> {
       if (!posted.duplicate()) {
         published(posted.message(), mentioned);
@@ -87,22 +94,14 @@ final class Messaging {
       if (!earlier.channelId().equals(channelId)) {
         return Future.failedFuture(new ProblemException.Conflict("this client id was used for a message in another channel"));
       }
-      return reload(conn, messageId).map(m -> new Posted(m, true));
+      return store.reactionCounts(conn, messageId).map(counts -> new Posted(earlier.withReactions(counts), true));
     });
   }
 
-  private Future<Posted> store(SqlConnection conn, Caller caller, String channelId, String body, Optional<String> clientId,
+  private Future<Posted> store(SqlConnection conn, String id, Caller caller, String channelId, String body,
                                Optional<String> threadRootId, List<String> mentioned) {
-    return writable(conn, caller, channelId).compose(channel -> threadRoot(conn, channelId, threadRootId)).compose(root -> {
-      String id = Ids.newId();
-      Future<Boolean> claimed = clientId.isPresent()
-          ? store.claimClientId(conn, caller.userId(), clientId.get(), id, channelId) : Future.succeededFuture(true);
-      return claimed.compose(ok -> {
-        if (!ok) {
-          // A concurrent try with the same client id won; this transaction rolls back and the caller retries.
-          return Future.failedFuture(new ProblemException.Conflict("a message with this client id is being stored; retry"));
-        }
-        return store.nextSeq(conn, channelId).compose(seq -> countMentions(conn, channelId, caller.userId(), mentioned)
+    return writable(conn, caller, channelId).compose(channel -> threadRoot(conn, channelId, threadRootId)).compose(root ->
+        store.nextSeq(conn, channelId).compose(seq -> countMentions(conn, channelId, caller.userId(), mentioned)
             .compose(members -> {
           Message message = new Message(id, channelId, seq, caller.userId(), threadRootId, Optional.of(body), members, 0,
               Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
@@ -112,9 +111,7 @@ final class Messaging {
               .compose(v -> store.insertEvent(conn, event))
               .compose(v -> root.map(r -> store.countReply(conn, r)).orElse(Future.succeededFuture()))
               .map(v -> new Posted(message, false));
-        }));
-      });
-    });
+        })));
   }
 
   /**

@@ -18,9 +18,11 @@ import org.ultrachat.platform.store.Ids;
  * chosen so that the results are exactly those of the same query without them.
  *
  * <p>History and threads are ordered by {@code seq}, not time. A message's {@code created_at} is
- * its id's time, taken just before its transaction takes the channel's next seq, on the clock of
- * the node that stored it; so time and seq agree up to {@link #SLACK_MS} (clock skew between nodes
- * plus the wait for the channel's seq), and every bound derived from a seq is widened by it.
+ * its id's time, taken as its write starts, just before its transaction locks the channel and
+ * takes the next seq, on the clock of the node that stored it; so time and seq agree up to
+ * {@link #SLACK_MS} (clock skew between nodes plus what the transaction waits for before its seq:
+ * the channel's lock, a concurrent claim of the same client id), and every bound derived from a
+ * seq is widened by it.
  * Search is ordered by id, which orders by {@code created_at} exactly.
  */
 final class PartitionedReads {
