@@ -72,8 +72,15 @@ final class ChatStore {
   private static final String INSERT_MESSAGE_SQLITE = "INSERT INTO messages (" + MESSAGE_COLUMNS + ", pinned_by) VALUES "
       + "(#{id}, #{channelId}, #{seq}, #{senderId}, #{threadRootId}, #{body}, #{sealed}, #{mentions}, 0, NULL, 0, NULL, "
       + "NULL, NULL, #{createdAt}, NULL)";
-  private static final String INSERT_MESSAGE_PG = "INSERT INTO messages (" + MESSAGE_COLUMNS + ", pinned_by, search_terms) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, 0, NULL, NULL, NULL, $9, NULL, $10)";
+  // PostgreSQL: the seq, the message and its event in one statement. Each insert reads the seq the
+  // UPDATE returned (a WITH statement runs once); an insert in WITH runs whether read or not.
+  private static final String INSERT_NEW_MESSAGE_PG = "WITH s AS (UPDATE channels SET last_seq = last_seq + 1 "
+      + "WHERE id = $2 RETURNING last_seq), "
+      + "e AS (INSERT INTO channel_events (channel_id, seq, kind, actor_id, payload, created_at) "
+      + "VALUES ($2, (SELECT last_seq FROM s), $10, $3, $11, $12)) "
+      + "INSERT INTO messages (" + MESSAGE_COLUMNS + ", pinned_by, search_terms) "
+      + "VALUES ($1, $2, (SELECT last_seq FROM s), $3, $4, $5, $6, $7, 0, NULL, 0, NULL, NULL, NULL, $8, NULL, $9) "
+      + "RETURNING seq";
   // A message's terms in one statement: one row of the VALUES list per term.
   private static final String INSERT_TERMS_SQLITE = "INSERT INTO message_terms (term, message_id) VALUES %s "
       + "ON CONFLICT DO NOTHING";
@@ -271,17 +278,34 @@ final class ChatStore {
   record Stored(Message message, boolean sealed) {
   }
 
-  Future<Void> insertMessage(SqlClient c, Message m, String storedBody, boolean sealed, List<String> terms) {
-    String mentions = String.join(" ", m.mentions());
+  /**
+   * Stores a new message and its event at the channel's next seq: one statement on PostgreSQL; on
+   * SQLite the seq, the message, its terms and the event.
+   *
+   * @param draft   the message at any seq: it takes the next
+   * @param created its event, in its channel and by its sender, at any seq: it takes the same
+   * @return the message at its seq
+   */
+  Future<Message> insertNewMessage(SqlClient c, Message draft, String storedBody, boolean sealed, List<String> terms,
+                                   ChatEvent created) {
+    String mentions = String.join(" ", draft.mentions());
     if (db.dialect() == Dialect.POSTGRESQL) {
-      return c.preparedQuery(INSERT_MESSAGE_PG).execute(Tuple.from(new Object[] {m.id(), m.channelId(), m.seq(),
-          m.senderId(), m.threadRootId().orElse(null), storedBody, sealed ? 1 : 0, mentions, m.createdAt().toEpochMilli(),
-          terms.toArray(new String[0])})).mapEmpty();
+      return c.preparedQuery(INSERT_NEW_MESSAGE_PG).execute(Tuple.from(new Object[] {draft.id(), draft.channelId(),
+          draft.senderId(), draft.threadRootId().orElse(null), storedBody, sealed ? 1 : 0, mentions,
+          draft.createdAt().toEpochMilli(), terms.toArray(new String[0]), created.kind(), created.payload().encode(),
+          System.currentTimeMillis()})).map(rows -> draft.atSeq(rows.iterator().next().getLong("seq")));
     }
-    Map<String, Object> p = params("id", m.id(), "channelId", m.channelId(), "seq", m.seq(), "senderId", m.senderId(),
-        "body", storedBody, "sealed", sealed ? 1 : 0, "mentions", mentions, "createdAt", m.createdAt().toEpochMilli());
-    p.put("threadRootId", m.threadRootId().orElse(null));
-    return update(c, INSERT_MESSAGE_SQLITE, p).compose(v -> insertTermsSqlite(c, m.id(), terms));
+    return nextSeq(c, draft.channelId()).compose(seq -> {
+      Message m = draft.atSeq(seq);
+      Map<String, Object> p = params("id", m.id(), "channelId", m.channelId(), "seq", seq, "senderId", m.senderId(),
+          "body", storedBody, "sealed", sealed ? 1 : 0, "mentions", mentions, "createdAt", m.createdAt().toEpochMilli());
+      p.put("threadRootId", m.threadRootId().orElse(null));
+      return update(c, INSERT_MESSAGE_SQLITE, p)
+          .compose(v -> insertTermsSqlite(c, m.id(), terms))
+          .compose(v -> insertEvent(c, new ChatEvent(created.channelId(), seq, created.kind(), created.actorId(),
+              created.payload())))
+          .map(m);
+    });
   }
 
   Future<Void> replaceTerms(SqlClient c, String messageId, Instant createdAt, List<String> terms) {

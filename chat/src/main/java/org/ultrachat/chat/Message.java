@@ -15,6 +15,11 @@ record Message(String id, String channelId, long seq, String senderId, Optional<
                int editCount, Optional<Instant> editedAt, Optional<Instant> deletedAt, Optional<Instant> pinnedAt,
                Instant createdAt, Map<String, Integer> reactions) {
 
+  Message atSeq(long seq) {
+    return new Message(id, channelId, seq, senderId, threadRootId, body, mentions, replyCount, lastReplyAt, editCount,
+        editedAt, deletedAt, pinnedAt, createdAt, reactions);
+  }
+
   /** @param counts by emoji, in the order they are to be listed (Map.copyOf would not keep it) */
   Message withReactions(Map<String, Integer> counts) {
     return new Message(id, channelId, seq, senderId, threadRootId, body, mentions, replyCount, lastReplyAt, editCount,

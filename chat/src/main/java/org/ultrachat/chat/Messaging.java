@@ -101,17 +101,15 @@ final class Messaging {
   private Future<Posted> store(SqlConnection conn, String id, Caller caller, String channelId, String body,
                                Optional<String> threadRootId, List<String> mentioned) {
     return writable(conn, caller, channelId).compose(channel -> threadRoot(conn, channelId, threadRootId)).compose(root ->
-        store.nextSeq(conn, channelId).compose(seq -> countMentions(conn, channelId, caller.userId(), mentioned)
-            .compose(members -> {
-          Message message = new Message(id, channelId, seq, caller.userId(), threadRootId, Optional.of(body), members, 0,
+        countMentions(conn, channelId, caller.userId(), mentioned).compose(members -> {
+          // Its seq is taken as it is stored.
+          Message draft = new Message(id, channelId, 0, caller.userId(), threadRootId, Optional.of(body), members, 0,
               Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
               Instant.ofEpochMilli(Ids.timeOf(id)), Map.of());
-          ChatEvent event = created(message);
-          return store.insertMessage(conn, message, seal(body, id), encrypt, search.ofDocument(body))
-              .compose(v -> store.insertEvent(conn, event))
-              .compose(v -> root.map(r -> store.countReply(conn, r)).orElse(Future.succeededFuture()))
-              .map(v -> new Posted(message, false));
-        })));
+          return store.insertNewMessage(conn, draft, seal(body, id), encrypt, search.ofDocument(body), created(draft))
+              .compose(message -> root.map(r -> store.countReply(conn, r)).orElse(Future.succeededFuture())
+                  .map(v -> new Posted(message, false)));
+        }));
   }
 
   /**
