@@ -223,6 +223,22 @@ abstract class ChatFlowContract {
   }
 
   @Test
+  void aMessageNamingSeveralUsersCountsOneMentionForEachOtherMember() {
+    String ch = channel(ana, "public", "roll-call");
+    ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
+    ok(http.send("POST", "/v1/channels/" + ch + "/join", null, cid));
+    JsonObject m = post(ana, ch, "@ben @cid @ana @gia @nobody and @ben again");
+    assertThat(m.getJsonArray("mentions")).as("members but the sender").containsExactlyInAnyOrder(benId, cidId);
+    for (String token : List.of(ben, cid)) {
+      assertThat(ok(http.get("/v1/channels", token)).getJsonArray("channels").getJsonObject(0).getInteger("mentions"))
+          .isEqualTo(1);
+    }
+    assertThat(ok(http.get("/v1/channels", ana)).getJsonArray("channels").getJsonObject(0).getInteger("mentions"))
+        .isZero();
+    assertThat(history(ana, ch).get(0).getJsonArray("mentions")).containsExactlyInAnyOrder(benId, cidId);
+  }
+
+  @Test
   void everyChangeIsPublishedOnTheBusWithItsChannelAndSeq() throws Exception {
     String ch = channel(ana, "public", "on-the-bus");
     java.util.concurrent.BlockingQueue<JsonObject> channelEvents = new java.util.concurrent.LinkedBlockingQueue<>();

@@ -11,10 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.ultrachat.platform.store.Database;
 import static org.ultrachat.platform.store.Sql.instant;
 import static org.ultrachat.platform.store.Sql.one;
@@ -62,8 +64,11 @@ final class ChatStore {
       + "WHERE channel_id = #{channelId} AND user_id = #{userId}";
   private static final String MARK_READ = "UPDATE channel_members SET last_read_seq = #{seq}, mention_count = 0 "
       + "WHERE channel_id = #{channelId} AND user_id = #{userId} AND last_read_seq <= #{seq}";
-  private static final String MENTION_ONE = "UPDATE channel_members SET mention_count = mention_count + 1 "
-      + "WHERE channel_id = #{channelId} AND user_id = #{userId}";
+  // The members among the users named, in one statement; the others are not members.
+  private static final String MENTION_SOME_SQLITE = "UPDATE channel_members SET mention_count = mention_count + 1 "
+      + "WHERE channel_id = #{channelId} AND user_id IN (%s) RETURNING user_id";
+  private static final String MENTION_SOME_PG = "UPDATE channel_members SET mention_count = mention_count + 1 "
+      + "WHERE channel_id = $1 AND user_id = ANY($2) RETURNING user_id";
   private static final String MENTION_ALL = "UPDATE channel_members SET mention_count = mention_count + 1 "
       + "WHERE channel_id = #{channelId} AND user_id <> #{senderId}";
 
@@ -262,10 +267,33 @@ final class ChatStore {
     return SqlTemplate.forUpdate(c, MARK_READ).execute(p).map(r -> r.rowCount() == 1);
   }
 
-  /** @return whether the user is a member (only members' mentions count) */
-  Future<Boolean> countMention(SqlClient c, String channelId, String userId) {
-    return SqlTemplate.forUpdate(c, MENTION_ONE).execute(params("channelId", channelId, "userId", userId))
-        .map(r -> r.rowCount() == 1);
+  /**
+   * Counts a mention for each of the users who is a member of the channel (only members' mentions count).
+   *
+   * @param userIds at most {@link Limits#MAX_MENTIONS}
+   * @return those members
+   */
+  Future<Set<String>> countMentions(SqlClient c, String channelId, List<String> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    Future<RowSet<Row>> rows;
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      rows = c.preparedQuery(MENTION_SOME_PG).execute(Tuple.from(new Object[] {channelId, userIds.toArray(new String[0])}));
+    } else {
+      List<String> names = new ArrayList<>();
+      Map<String, Object> p = params("channelId", channelId);
+      for (int i = 0; i < userIds.size(); i++) {
+        names.add("#{u" + i + "}");
+        p.put("u" + i, userIds.get(i));
+      }
+      rows = SqlTemplate.forQuery(c, String.format(MENTION_SOME_SQLITE, String.join(", ", names))).execute(p);
+    }
+    return rows.map(members -> {
+      Set<String> ids = new HashSet<>();
+      members.forEach(r -> ids.add(r.getString("user_id")));
+      return ids;
+    });
   }
 
   Future<Void> countChannelMention(SqlClient c, String channelId, String senderId) {

@@ -123,19 +123,9 @@ final class Messaging {
     if (mentioned.contains(CHANNEL_MENTION)) {
       return store.countChannelMention(conn, channelId, senderId).map(v -> List.of(CHANNEL_MENTION));
     }
-    List<String> members = new java.util.ArrayList<>();
-    Future<Void> done = Future.succeededFuture();
-    for (String userId : mentioned) {
-      if (!userId.equals(senderId)) {
-        done = done.compose(v -> store.countMention(conn, channelId, userId).map(member -> {
-          if (member) {
-            members.add(userId);
-          }
-          return null;
-        }));
-      }
-    }
-    return done.map(v -> List.copyOf(members));
+    List<String> others = mentioned.stream().filter(userId -> !userId.equals(senderId)).toList();
+    return store.countMentions(conn, channelId, others)
+        .map(members -> others.stream().filter(members::contains).toList());
   }
 
   /** @return the user ids mentioned as {@code @username}, or {@code @channel}; unknown names are plain text */
