@@ -26,7 +26,9 @@ final class Access {
 
   /** The same decision inside a write transaction, with the channel row locked first (see {@link ChatStore#lockChannel}). */
   static Future<Readable> forWrite(ChatStore store, SqlClient conn, Caller caller, String channelId) {
-    return decide(caller, store.lockChannel(conn, channelId), () -> store.member(conn, channelId, caller.userId()));
+    return store.lockChannelWithMember(conn, channelId, caller.userId()).compose(found -> decide(caller,
+        Future.succeededFuture(found.map(ChatStore.ChannelMember::channel)),
+        () -> Future.succeededFuture(found.flatMap(ChatStore.ChannelMember::member))));
   }
 
   /** The same decision for reads, from the cache (writes decide inside their transaction instead). */

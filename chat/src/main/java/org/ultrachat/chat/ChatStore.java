@@ -37,6 +37,11 @@ final class ChatStore {
       + "#{now}, NULL, 0)";
   private static final String CHANNEL_BY_ID = "SELECT " + CHANNEL_COLUMNS + " FROM channels WHERE id = #{id}";
   private static final String CHANNEL_FOR_UPDATE = "SELECT " + CHANNEL_COLUMNS + " FROM channels WHERE id = #{id} FOR UPDATE";
+  // SQLite: the channel and one user's membership in one read (see lockChannelWithMember).
+  private static final String CHANNEL_WITH_MEMBER_SQLITE = "SELECT c.id, c.kind, c.name, c.topic, c.created_by, "
+      + "c.created_at, c.archived_at, c.last_seq, m.channel_id, m.user_id, m.role, m.joined_at, m.last_read_seq, "
+      + "m.mention_count FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = #{userId} "
+      + "WHERE c.id = #{id}";
   private static final String CHANNEL_BY_DM_KEY = "SELECT " + CHANNEL_COLUMNS + " FROM channels WHERE dm_key = #{dmKey}";
   private static final String MY_CHANNELS = "SELECT c.id, c.kind, c.name, c.topic, c.created_by, c.created_at, "
       + "c.archived_at, c.last_seq, m.last_read_seq, m.mention_count, "
@@ -188,6 +193,25 @@ final class ChatStore {
   Future<Optional<Channel>> lockChannel(SqlClient c, String id) {
     String sql = db.dialect() == Dialect.POSTGRESQL ? CHANNEL_FOR_UPDATE : CHANNEL_BY_ID;
     return one(c, sql, params("id", id)).map(r -> r.map(ChatStore::channel));
+  }
+
+  /** A channel and, if they are a member, one user's membership. */
+  record ChannelMember(Channel channel, Optional<Member> member) {
+  }
+
+  /**
+   * {@link #lockChannel}, then the user's membership, read after the lock. On SQLite one statement:
+   * its single writer, held from BEGIN IMMEDIATE, lets nothing change either. On PostgreSQL two: a
+   * join locked FOR UPDATE OF the channel reads the membership as it was when the statement began,
+   * before it waited for the lock, so it would miss a removal committed by the lock's holder.
+   */
+  Future<Optional<ChannelMember>> lockChannelWithMember(SqlClient c, String id, String userId) {
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      return lockChannel(c, id).compose(channel -> channel.isEmpty() ? Future.succeededFuture(Optional.empty())
+          : member(c, id, userId).map(me -> Optional.of(new ChannelMember(channel.get(), me))));
+    }
+    return one(c, CHANNEL_WITH_MEMBER_SQLITE, params("id", id, "userId", userId)).map(r -> r.map(row ->
+        new ChannelMember(channel(row), row.getString("user_id") == null ? Optional.empty() : Optional.of(member(row)))));
   }
 
   Future<Optional<Channel>> channelByDmKey(SqlClient c, String dmKey) {
