@@ -99,6 +99,9 @@ final class ChatStore {
   // created_at is derived from the UUIDv7 id; naming it lets PostgreSQL prune to one partition.
   private static final String MESSAGE_BY_ID = "SELECT " + MESSAGE_COLUMNS + " FROM messages "
       + "WHERE id = #{id} AND created_at = #{createdAt}";
+  private static final String MESSAGES_BY_ID_SQLITE = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id IN (%s)";
+  private static final String MESSAGES_BY_ID_PG = "SELECT " + MESSAGE_COLUMNS + " FROM messages "
+      + "WHERE id = ANY($1) AND created_at = ANY($2)";
   // SQLite: one table, no partitions to prune (PostgreSQL: PartitionedReads).
   private static final String HISTORY_BEFORE = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE channel_id = #{channelId} "
       + "AND thread_root_id IS NULL AND seq < #{seq} ORDER BY seq DESC LIMIT #{limit}";
@@ -389,6 +392,37 @@ final class ChatStore {
     Map<String, Object> p = params("id", id);
     p.put("createdAt", org.ultrachat.platform.store.Ids.timeOf(id));
     return one(c, MESSAGE_BY_ID, p).map(r -> r.map(ChatStore::stored));
+  }
+
+  /**
+   * Several messages by id in one statement (a replay's worth: bounded by its page size).
+   *
+   * @return the messages found, by id
+   */
+  Future<Map<String, Stored>> messages(SqlClient c, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Future<RowSet<Row>> rows;
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      Long[] createdAt = ids.stream().map(org.ultrachat.platform.store.Ids::timeOf).distinct().toArray(Long[]::new);
+      // Not Tuple.of(ids, createdAt): a Long[] second argument would be taken as its varargs array.
+      rows = c.preparedQuery(MESSAGES_BY_ID_PG).execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0]))
+          .addArrayOfLong(createdAt));
+    } else {
+      List<String> names = new ArrayList<>();
+      Map<String, Object> p = new HashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        names.add("#{m" + i + "}");
+        p.put("m" + i, ids.get(i));
+      }
+      rows = SqlTemplate.forQuery(c, String.format(MESSAGES_BY_ID_SQLITE, String.join(", ", names))).execute(p);
+    }
+    return rows.map(found -> {
+      Map<String, Stored> byId = new HashMap<>();
+      found.forEach(r -> byId.put(r.getString("id"), stored(r)));
+      return byId;
+    });
   }
 
   Future<List<Stored>> history(String channelId, boolean before, long seq, int limit) {

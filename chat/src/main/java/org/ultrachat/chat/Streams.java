@@ -46,25 +46,25 @@ final class Streams {
         .map(posted -> new JsonObject().put("message", posted.message().toJson()).put("duplicate", posted.duplicate()));
   }
 
-  /** @return stored events after {@code after}, in seq order, with the current state of the message they change */
+  /**
+   * @return stored events after {@code after}, in seq order, each event about a message with the
+   *     message's current state (all of them read in two statements, not two per event)
+   */
   Future<List<JsonObject>> events(String channelId, long after, int limit) {
     return streams.eventsAfter(channelId, after, limit).compose(events -> {
-      List<Future<JsonObject>> shaped = events.stream().map(this::shaped).toList();
-      return Future.all(shaped).map(done -> shaped.stream().map(Future::result).toList());
+      List<String> messageIds = events.stream().map(Streams::aboutMessage).flatMap(Optional::stream).distinct().toList();
+      return messaging.current(messageIds).map(messages -> events.stream().map(event -> {
+        JsonObject json = event.toJson();
+        aboutMessage(event).map(messages::get).ifPresent(message -> json.put("message", message.toJson()));
+        return json;
+      }).toList());
     });
   }
 
-  private Future<JsonObject> shaped(ChatEvent event) {
-    String messageId = event.payload().getString("messageId");
+  /** @return the id of the message a message or reaction event changes */
+  private static Optional<String> aboutMessage(ChatEvent event) {
     boolean aboutMessage = event.kind().startsWith("message.") || event.kind().startsWith("reaction.");
-    if (messageId == null || !aboutMessage) {
-      return Future.succeededFuture(event.toJson());
-    }
-    return messaging.current(messageId).map(m -> {
-      JsonObject json = event.toJson();
-      m.ifPresent(message -> json.put("message", message.toJson()));
-      return json;
-    });
+    return aboutMessage ? Optional.ofNullable(event.payload().getString("messageId")) : Optional.empty();
   }
 
   Future<Long> lastSeq(String channelId) {
