@@ -54,6 +54,7 @@ final class ApiWorkload implements Workload {
             ctx.meter.count("rate_limited@" + name);
           } else {
             ctx.meter.count("errors@" + name);
+            ctx.meter.count("error " + endpoint + " " + Errors.of(done.cause()) + "@" + name);
           }
         });
       }));

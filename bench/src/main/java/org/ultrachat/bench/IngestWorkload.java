@@ -28,6 +28,7 @@ final class IngestWorkload implements Workload {
         ctx.meter.latency("ack@" + name, now - sent);
       } else if (text.startsWith("{\"type\":\"error\"")) {
         ctx.meter.count("errors@" + stepOf(text));
+        ctx.meter.count("error " + Errors.ofFrame(text) + "@" + stepOf(text));
       }
     }).compose(clients -> {
       List<RtClient> live = clients.stream().filter(RtClient::open).toList();

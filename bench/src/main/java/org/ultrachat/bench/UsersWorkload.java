@@ -77,17 +77,23 @@ final class UsersWorkload implements Workload {
         if (started != null) {
           String step = id.substring(0, 6);
           String action = started[1] == 1 ? "reply" : "post";
-          done(ctx, action, step, started[0], text.startsWith("{\"type\":\"ack\""));
+          done(ctx, action, step, started[0], text.startsWith("{\"type\":\"ack\"") ? null : Errors.ofFrame(text));
         }
       }
     }
   }
 
-  private static void done(Context ctx, String action, String step, long intended, boolean ok) {
+  /** @param error what went wrong ({@link Errors}), or null when the action succeeded */
+  private static void done(Context ctx, String action, String step, long intended, String error) {
     long latency = Schedule.nowMicros() - intended;
     ctx.meter.latency(action + "@" + step, latency);
     ctx.meter.latency("action@" + step, latency);
-    ctx.meter.count((ok ? "ok@" : "errors@") + step);
+    if (error == null) {
+      ctx.meter.count("ok@" + step);
+    } else {
+      ctx.meter.count("errors@" + step);
+      ctx.meter.count("error " + action + " " + error + "@" + step);
+    }
   }
 
   private static void act(Context ctx, RtClient c, List<String> channels, long think, Random random, String[] stepName,
@@ -134,6 +140,6 @@ final class UsersWorkload implements Workload {
   }
 
   private static void rest(Context ctx, String action, String step, long intended, Future<JsonObject> call) {
-    call.onComplete(done -> done(ctx, action, step, intended, done.succeeded()));
+    call.onComplete(done -> done(ctx, action, step, intended, done.succeeded() ? null : Errors.of(done.cause())));
   }
 }
