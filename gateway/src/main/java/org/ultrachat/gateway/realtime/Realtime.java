@@ -1,6 +1,7 @@
 package org.ultrachat.gateway.realtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -156,7 +157,11 @@ public final class Realtime {
         ctx.fail(new ProblemException.TooManyRequests("too many open connections for this user or address", 5));
         return;
       }
-      request.toWebSocket().onSuccess(ws -> hub.open(ws, caller, token.get(), address)).onFailure(e -> {
+      Optional<ChannelPipeline> pipeline = UpgradeRelease.pipeline(request);
+      request.toWebSocket().onSuccess(ws -> {
+        UpgradeRelease.release(ws, pipeline);
+        hub.open(ws, caller, token.get(), address);
+      }).onFailure(e -> {
         limits.close(caller.userId(), address);
         if (!ctx.response().ended() && !ctx.failed()) {
           ctx.fail(new ProblemException.BadInput("the WebSocket handshake failed: " + e.getMessage()));
