@@ -1,23 +1,25 @@
 package org.ultrachat.gateway.realtime;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ultrachat.platform.http.Authenticator.Caller;
+import org.ultrachat.platform.ratelimit.RateLimit;
 import org.ultrachat.platform.store.Ids;
 
 /**
  * One client's WebSocket and what it has been sent: per channel, the last {@code seq} written,
  * or, while a resume replays the channel (or the client has not said what it holds), the live
  * events held back until the replay is written. Lives on one event loop; not thread-safe.
+ *
+ * <p>Kept small, since an idle connection is mostly this: what only some connections use (early
+ * personal events, departed channels, typing) is made when first needed, and the frame budget is
+ * one {@code long}.
  */
 final class Connection {
   /** Live events held for one channel at most; beyond it the resume reads on from the store. */
@@ -45,26 +47,27 @@ final class Connection {
   final long openedAt;
   final Heartbeat heartbeat;
   final TypingThrottle typing = new TypingThrottle();
-  final Map<String, Delivery> channels = new HashMap<>();
-  Set<String> watching = new HashSet<>();
+  final Map<String, Delivery> channels = new HashMap<>(4);
+  Set<String> watching = Set.of();
   Caller caller;
   String token;
   long lastAuthCheck;
   boolean ready;
   boolean started;
   boolean closed;
-  private final Bucket frames;
+  private final RateLimit frameRate;
+  /**
+   * The frame budget as a generic cell rate algorithm, which is a token bucket of
+   * {@code frameRate.capacity()} refilled evenly over its period: the {@link System#nanoTime()} at
+   * which the bucket would be full again.
+   */
+  private long framesFullAt;
   private final RealtimeMetrics metrics;
   private final Runnable slow;
-  /** Personal events that arrived before hello, applied right after it. */
-  private final List<JsonObject> early = new ArrayList<>();
-  /** Channels this connection was removed from, by the seq of the removal, to drop late copies of it. */
-  private final Map<String, Long> departed = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-      return size() > MAX_DEPARTED;
-    }
-  };
+  /** Personal events that arrived before hello, applied right after it; null while there are none. */
+  private List<JsonObject> early;
+  /** Channels this connection was removed from, by the seq of the removal, to drop late copies of it; made on the first. */
+  private Map<String, Long> departed;
 
   Connection(Socket socket, Caller caller, String token, String address, long now, RealtimeOptions options,
              RealtimeMetrics metrics, Runnable slow) {
@@ -75,8 +78,8 @@ final class Connection {
     this.openedAt = now;
     this.lastAuthCheck = now;
     this.heartbeat = new Heartbeat(now, options.heartbeatMs(), options.idleTimeoutMs());
-    this.frames = Bucket.builder().addLimit(Bandwidth.builder().capacity(options.frameRate().capacity())
-        .refillGreedy(options.frameRate().capacity(), options.frameRate().period()).build()).build();
+    this.frameRate = options.frameRate();
+    this.framesFullAt = System.nanoTime();
     this.metrics = metrics;
     this.slow = slow;
   }
@@ -87,8 +90,21 @@ final class Connection {
 
   /** @return 0 when the frame may be handled, else milliseconds until the budget allows one */
   long takeFrame() {
-    var probe = frames.tryConsumeAndReturnRemaining(1);
-    return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000);
+    return takeFrame(System.nanoTime());
+  }
+
+  /** {@link #takeFrame()} at a given {@link System#nanoTime()}. */
+  long takeFrame(long nowNanos) {
+    long period = frameRate.period().toNanos();
+    long interval = Math.max(1, period / frameRate.capacity());
+    long fullAt = framesFullAt - nowNanos < 0 ? nowNanos : framesFullAt;
+    long after = fullAt + interval;
+    long over = after - nowNanos - period;
+    if (over > 0) {
+      return Math.max(1, over / 1_000_000);
+    }
+    framesFullAt = after;
+    return 0;
   }
 
   /** Passes a live channel event on: held while the channel is being replayed, dropped when already sent. */
@@ -127,6 +143,9 @@ final class Connection {
 
   /** Keeps a personal event that came before hello. @return false when too many came */
   boolean early(JsonObject event) {
+    if (early == null) {
+      early = new ArrayList<>();
+    }
     if (early.size() >= MAX_HELD) {
       return false;
     }
@@ -135,17 +154,25 @@ final class Connection {
   }
 
   List<JsonObject> takeEarly() {
-    List<JsonObject> taken = List.copyOf(early);
-    early.clear();
+    List<JsonObject> taken = early == null ? List.of() : early;
+    early = null;
     return taken;
   }
 
   void departed(String channelId, long seq) {
+    if (departed == null) {
+      departed = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > MAX_DEPARTED;
+        }
+      };
+    }
     departed.merge(channelId, seq, Math::max);
   }
 
   boolean departedAfter(String channelId, long seq) {
-    Long at = departed.get(channelId);
+    Long at = departed == null ? null : departed.get(channelId);
     return at != null && seq <= at;
   }
 

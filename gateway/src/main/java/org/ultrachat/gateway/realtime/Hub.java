@@ -35,6 +35,11 @@ final class Hub {
   /** How long an early event waits for the ones before it before the store is asked. */
   static final long GAP_GRACE_MS = 50;
   static final long AUTH_RECHECK_MS = 60_000;
+  /**
+   * Initial capacity of the sets of connections per user, session, watched user and channel feed:
+   * most hold one or two connections, and a default set's table of 16 would be most of its size.
+   */
+  private static final int SMALL = 2;
 
   final Realtime node;
   final Vertx vertx;
@@ -54,7 +59,7 @@ final class Hub {
   final class Feed {
     final String channelId;
     final ChannelSequencer sequencer = new ChannelSequencer();
-    final Set<Connection> subscribers = new LinkedHashSet<>();
+    final Set<Connection> subscribers = new LinkedHashSet<>(SMALL);
     /** The subscribers as an array, rebuilt when they change (rarely) rather than copied per event (often). */
     Connection[] snapshot = new Connection[0];
     Bus.Subscription subscription;
@@ -108,9 +113,9 @@ final class Hub {
     node.metrics.connections.incrementAndGet();
     byUser.computeIfAbsent(c.userId(), u -> {
       userTopics.put(u, node.bus.subscribe(Bus.userTopic(u), e -> personalEvent(u, e)));
-      return new LinkedHashSet<>();
+      return new LinkedHashSet<>(SMALL);
     }).add(c);
-    caller.sessionId().ifPresent(s -> bySession.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(c));
+    caller.sessionId().ifPresent(s -> bySession.computeIfAbsent(s, k -> new LinkedHashSet<>(SMALL)).add(c));
     ws.textMessageHandler(text -> frames.handle(c, text));
     ws.binaryMessageHandler(b -> frames.refuse(c, "invalid", new Frames.Refused("bad_frame", 400, "frames are JSON text")));
     ws.pongHandler(b -> c.heartbeat.heard(now()));
@@ -437,7 +442,7 @@ final class Hub {
     for (String u : userIds) {
       watchers.computeIfAbsent(u, k -> {
         presenceTopics.put(k, node.bus.subscribe(Realtime.presenceTopic(k), e -> presenceChanged(k, e)));
-        return new LinkedHashSet<>();
+        return new LinkedHashSet<>(SMALL);
       }).add(c);
     }
     c.watching = Set.copyOf(userIds);
@@ -463,7 +468,7 @@ final class Hub {
     c.caller = caller;
     c.token = token;
     c.lastAuthCheck = now();
-    caller.sessionId().ifPresent(s -> bySession.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(c));
+    caller.sessionId().ifPresent(s -> bySession.computeIfAbsent(s, k -> new LinkedHashSet<>(SMALL)).add(c));
   }
 
   /** Checks the connection's credential again; a revoked one closes the socket (4001). */

@@ -57,7 +57,7 @@ final class Presence {
   private Optional<Status> change(String userId, java.util.function.Consumer<Map<String, Status>> edit) {
     Status[] result = new Status[2];
     devices.compute(userId, (id, d) -> {
-      Map<String, Status> current = d == null ? new HashMap<>() : d;
+      Map<String, Status> current = d == null ? new HashMap<>(2) : d;
       synchronized (current) {
         result[0] = overall(current);
         edit.accept(current);

@@ -9,10 +9,14 @@ final class TypingThrottle {
   /** Bounds the memory one connection can make us hold. */
   private static final int MAX_KEYS = 256;
 
-  private final Map<String, Long> last = new HashMap<>();
+  /** Made on the first notice: most connections never send one. */
+  private Map<String, Long> last;
 
   /** @return whether a typing notice at {@code nowMs} for {@code key} passes */
   boolean pass(String key, long nowMs) {
+    if (last == null) {
+      last = new HashMap<>(4);
+    }
     Long before = last.get(key);
     if (before != null && nowMs - before < INTERVAL_MS) {
       return false;

@@ -113,4 +113,26 @@ class ConnectionTest {
     assertThat(connection.departedAfter("c", 11)).isFalse();
     assertThat(connection.departedAfter("d", 1)).isFalse();
   }
+
+  @Test
+  void theFrameBudgetIsABucketRefilledEvenly() {
+    Config config = Config.defaults().with(java.util.Map.of(org.ultrachat.platform.config.Setting.REALTIME_RATE_LIMIT, "4/1s"));
+    Connection c = new Connection(socket, new Caller("u", "member", Optional.empty(), Set.of("*")), "token",
+        "127.0.0.1", 0, RealtimeOptions.of(config), metrics, () -> slow++);
+    long t = System.nanoTime();
+    for (int i = 0; i < 4; i++) {
+      assertThat(c.takeFrame(t)).as("frame %d of the burst", i).isZero();
+    }
+    // Empty: the next token comes a quarter period on.
+    assertThat(c.takeFrame(t)).isEqualTo(250);
+    assertThat(c.takeFrame(t + 100_000_000L)).isEqualTo(150);
+    assertThat(c.takeFrame(t + 250_000_000L)).isZero();
+    assertThat(c.takeFrame(t + 250_000_000L)).isPositive();
+    // Quiet for longer than the period: a full burst again, not more.
+    long later = t + 5_000_000_000L;
+    for (int i = 0; i < 4; i++) {
+      assertThat(c.takeFrame(later)).isZero();
+    }
+    assertThat(c.takeFrame(later)).isPositive();
+  }
 }
