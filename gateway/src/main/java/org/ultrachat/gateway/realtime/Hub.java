@@ -106,7 +106,7 @@ final class Hub {
     ws.pause();
     ws.setWriteQueueMaxSize(node.options.outboundBufferBytes());
     Connection[] self = new Connection[1];
-    Connection c = new Connection(Socket.of(ws), caller, token, address, now(), node.options, node.metrics,
+    Connection c = new Connection(Socket.of(ws, loop, context), caller, token, address, now(), node.options, node.metrics,
         () -> slowConsumer(self[0]));
     self[0] = c;
     all.add(c);

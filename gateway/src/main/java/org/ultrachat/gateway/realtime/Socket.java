@@ -1,5 +1,6 @@
 package org.ultrachat.gateway.realtime;
 
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -17,7 +18,12 @@ interface Socket {
   /** Runs {@code then} once when the outbound buffer has room again. */
   void onDrain(Runnable then);
 
-  static Socket of(ServerWebSocket ws) {
+  /**
+   * @param loop    the socket's event-loop thread: everything is written from there, since the
+   *                socket writes without a queue between threads ({@link UpgradeRelease})
+   * @param context a context on that loop, to get there from elsewhere
+   */
+  static Socket of(ServerWebSocket ws, Thread loop, Context context) {
     return new Socket() {
       @Override
       public boolean full() {
@@ -26,17 +32,29 @@ interface Socket {
 
       @Override
       public void write(String text) {
-        ws.writeTextMessage(text);
+        if (Thread.currentThread() == loop) {
+          ws.writeTextMessage(text);
+        } else {
+          context.runOnContext(v -> ws.writeTextMessage(text));
+        }
       }
 
       @Override
       public void ping() {
-        ws.writePing(Buffer.buffer("hb"));
+        if (Thread.currentThread() == loop) {
+          ws.writePing(Buffer.buffer("hb"));
+        } else {
+          context.runOnContext(v -> ws.writePing(Buffer.buffer("hb")));
+        }
       }
 
       @Override
       public void close(int code, String reason) {
-        ws.close((short) code, reason);
+        if (Thread.currentThread() == loop) {
+          ws.close((short) code, reason);
+        } else {
+          context.runOnContext(v -> ws.close((short) code, reason));
+        }
       }
 
       @Override

@@ -1,11 +1,12 @@
 package org.ultrachat.gateway.realtime;
 
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.net.impl.VertxHandler;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,11 +29,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The request's headers stay referenced by the WebSocket ({@code ServerWebSocket#headers()});
  * nothing reads them after the handshake, so they are emptied.
+ *
+ * <p>Each Vert.x connection also has an outbound queue that lets any thread write to it: a
+ * multi-producer queue whose first 1024-slot chunk (4.6 KiB) is made with the connection. Every
+ * write to a real-time socket is made on the socket's own event loop (the {@link Hub} runs there,
+ * and {@link Socket} hops there otherwise), which needs no queue, so the WebSocket's connection
+ * gets the direct one Vert.x itself uses for HTTP/1.x connections in its strict thread mode
+ * ({@code HttpServerOptions#setStrictThreadMode}, which does not reach WebSocket connections).
+ * Writes then go straight to Netty, and the socket counts as full when Netty's outbound buffer is
+ * over {@code realtime-outbound-buffer-bytes}, rather than when 16 more frames wait behind that.
  */
 final class UpgradeRelease {
   private static final Logger LOG = LoggerFactory.getLogger(UpgradeRelease.class);
-  private static final Field FACTORY = factoryField();
   private static final AtomicBoolean WARNED = new AtomicBoolean();
+  private static final Field FACTORY = field(VertxHandler.class, "connectionFactory");
+  private static final Field OUTBOUND = field(VertxConnection.class, "outboundMessageQueue");
+  private static final Constructor<?> DIRECT = directQueue();
 
   private UpgradeRelease() {
   }
@@ -44,32 +56,34 @@ final class UpgradeRelease {
   }
 
   /**
-   * Releases the handshake state of an accepted WebSocket. Runs on the socket's event loop, after
-   * the upgrade completed.
+   * Releases the handshake state of an accepted WebSocket and gives it direct writes. Runs on the
+   * socket's event loop, right after the upgrade completed and before anything is written to it.
    *
-   * @return whether the handshake's references were dropped (the headers are emptied in any case)
+   * @return whether both were done (the headers are emptied in any case)
    */
   static boolean release(ServerWebSocket ws, Optional<ChannelPipeline> pipeline) {
     ws.headers().clear();
-    if (FACTORY == null || pipeline.isEmpty()) {
+    if (FACTORY == null || OUTBOUND == null || DIRECT == null || pipeline.isEmpty()) {
       return false;
     }
-    ChannelHandler handler = pipeline.get().get(VertxHandler.class);
-    if (handler == null) {
+    if (!(pipeline.get().get(VertxHandler.class) instanceof VertxHandler<?> handler)
+        || !pipeline.get().channel().eventLoop().inEventLoop()) {
       return false;
     }
     try {
       FACTORY.set(handler, null);
+      VertxConnection connection = handler.getConnection();
+      OUTBOUND.set(connection, DIRECT.newInstance(connection));
       return true;
-    } catch (IllegalAccessException | RuntimeException e) {
+    } catch (ReflectiveOperationException | RuntimeException e) {
       warnOnce(e);
       return false;
     }
   }
 
-  private static Field factoryField() {
+  private static Field field(Class<?> owner, String name) {
     try {
-      Field field = VertxHandler.class.getDeclaredField("connectionFactory");
+      Field field = owner.getDeclaredField(name);
       field.setAccessible(true);
       return field;
     } catch (NoSuchFieldException | RuntimeException e) {
@@ -78,10 +92,23 @@ final class UpgradeRelease {
     }
   }
 
+  private static Constructor<?> directQueue() {
+    try {
+      Constructor<?> constructor = Class.forName(VertxConnection.class.getName() + "$DirectOutboundMessageQueue")
+          .getDeclaredConstructor(VertxConnection.class);
+      constructor.setAccessible(true);
+      return constructor;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      warnOnce(e);
+      return null;
+    }
+  }
+
   private static void warnOnce(Exception e) {
     if (WARNED.compareAndSet(false, true)) {
       LOG.atInfo().addKeyValue("error", e.toString())
-          .log("WebSockets keep their upgrade request in memory (about 9 KiB each): this Vert.x or JDK does not let it go");
+          .log("WebSockets keep their upgrade request and a write queue in memory (about 14 KiB each): this Vert.x or"
+              + " JDK does not let them go");
     }
   }
 }
