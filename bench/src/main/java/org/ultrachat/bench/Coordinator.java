@@ -31,6 +31,7 @@ final class Coordinator {
   private final Consumer<String> out;
   private final Map<String, Runnable> phaseHooks = new HashMap<>();
   private final Map<String, AtomicInteger> phases = new ConcurrentHashMap<>();
+  private final List<Thread> hookThreads = new CopyOnWriteArrayList<>();
   private final TreeMap<Long, Map<String, Long>> counts = new TreeMap<>();
   private final TreeMap<Long, Map<String, Histogram>> latencies = new TreeMap<>();
   private final Map<String, Long> totals = new TreeMap<>();
@@ -85,6 +86,13 @@ final class Coordinator {
     for (Thread r : readers) {
       r.join();
     }
+    // A phase's measurement (a full GC of a server holding 19,000 sockets, say) may outlast the run.
+    for (Thread hook : hookThreads) {
+      hook.join(120_000);
+      if (hook.isAlive()) {
+        finding("the " + hook.getName() + " measurement did not finish within 2 minutes of the run's end");
+      }
+    }
     sampler.interrupt();
     double seconds = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
     int cores = Runtime.getRuntime().availableProcessors();
@@ -99,6 +107,14 @@ final class Coordinator {
     }
     return new RunResult(plan.workload(), plan.target().toString(), started, seconds, plan.params(), totals,
         totalLatencies, timeline, new TreeMap<>(resources), List.copyOf(findings));
+  }
+
+  private void runHook(String phase, Runnable hook) {
+    try {
+      hook.run();
+    } catch (RuntimeException e) {
+      finding("the measurement at phase " + phase + " failed: " + e);
+    }
   }
 
   private void read(Process p) {
@@ -132,7 +148,8 @@ final class Coordinator {
         if (text.startsWith("phase:")) {
           String phase = text.substring(6);
           if (phases.computeIfAbsent(phase, k -> new AtomicInteger()).incrementAndGet() == plan.workers()) {
-            Optional.ofNullable(phaseHooks.get(phase)).ifPresent(hook -> Thread.ofPlatform().start(hook));
+            Optional.ofNullable(phaseHooks.get(phase)).ifPresent(hook -> hookThreads.add(Thread.ofPlatform()
+                .name("phase-" + phase).start(() -> runHook(phase, hook))));
           }
         } else if (!findings.contains(text)) {
           finding(text);
