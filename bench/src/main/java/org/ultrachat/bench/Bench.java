@@ -54,6 +54,10 @@ public final class Bench {
     Path out;
     @Option(names = "--worker-heap-mb", defaultValue = "1024", description = "Heap of each worker process.")
     int workerHeapMb;
+    @Option(names = "--users-per-address", defaultValue = "500",
+        description = "Users behind each loopback source address (default: ${DEFAULT-VALUE}); fewer spreads the "
+            + "per-address rate limit over more addresses, as real clients are.")
+    int usersPerAddress;
   }
 
   /** What a workload command decides: the users, channels and parameters of its plan. */
@@ -109,7 +113,12 @@ public final class Bench {
     public Integer call() throws Exception {
       int users = users();
       int workers = common.workers > 0 ? common.workers : Math.max(1, (users + CONNECTIONS_PER_WORKER - 1) / CONNECTIONS_PER_WORKER);
-      List<String> addresses = addresses((users + USERS_PER_ADDRESS - 1) / USERS_PER_ADDRESS);
+      if (common.usersPerAddress < 1 || common.usersPerAddress > USERS_PER_ADDRESS) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--users-per-address must be between 1 and " + USERS_PER_ADDRESS);
+      }
+      int perAddress = common.usersPerAddress;
+      List<String> addresses = addresses((users + perAddress - 1) / perAddress);
       Optional<ServerProcess> server = ServerProcess.find(common.target, common.serverPid);
       System.out.println("bench " + name() + " against " + common.target + " (server pid "
           + server.map(s -> Long.toString(s.pid())).orElse("not found: no server CPU or memory figures") + "), "
@@ -117,7 +126,7 @@ public final class Bench {
       Vertx vertx = Vertx.vertx();
       Plan plan;
       try {
-        Setup setup = new Setup(vertx, common.target, addresses, USERS_PER_ADDRESS, System.out::println);
+        Setup setup = new Setup(vertx, common.target, addresses, perAddress, System.out::println);
         if (common.adminPassword == null || common.adminPassword.isBlank()) {
           throw new CommandLine.ParameterException(new CommandLine(this), "give --admin-password or set ULTRACHAT_BENCH_ADMIN_PASSWORD");
         }
@@ -133,7 +142,7 @@ public final class Bench {
         setup.close();
         long startAt = System.currentTimeMillis() + connectSeconds() * 1000L + 3_000;
         Map<String, String> params = new TreeMap<>(parameters(startAt));
-        plan = new Plan(name(), common.target, params, made, channels, workers, addresses, USERS_PER_ADDRESS);
+        plan = new Plan(name(), common.target, params, made, channels, workers, addresses, perAddress);
       } finally {
         vertx.close().await();
       }

@@ -63,7 +63,9 @@ final class UsersWorkload implements Workload {
   }
 
   private static void frame(Context ctx, String text, Map<String, String> lastMessage, Map<String, long[]> pending) {
-    if (text.startsWith("{\"type\":\"event\"") && text.contains("\"message.created\"")) {
+    // Thread roots only: a reply to a reply is refused (bad_input), which would count as the server's error.
+    if (text.startsWith("{\"type\":\"event\"") && text.contains("\"message.created\"")
+        && !text.contains("\"threadRootId\":\"")) {
       int at = text.indexOf("\"messageId\":\"");
       int ch = text.indexOf("\"channelId\":\"");
       if (at > 0 && ch > 0) {
