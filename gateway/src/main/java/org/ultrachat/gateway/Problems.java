@@ -49,8 +49,9 @@ final class Problems {
     if (failure instanceof ProblemException p) {
       return p;
     }
-    if (failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
-      // The store's pool has more waiting than it queues: load to shed, not a fault (503, retry later).
+    if (org.ultrachat.platform.store.Database.isBusy(failure)) {
+      // The store's pool is overloaded (more waiting than it queues, or a wait for a connection that
+      // timed out): load to shed, not a fault (503, retry later).
       return new ProblemException.Unavailable("the server is busy; retry shortly");
     }
     if (failure instanceof DecodeException) {

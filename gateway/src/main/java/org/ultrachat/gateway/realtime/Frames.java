@@ -131,7 +131,7 @@ final class Frames {
     if (failure instanceof Refused r) {
       return error(id, r.code, r.status, r.getMessage());
     }
-    if (failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+    if (org.ultrachat.platform.store.Database.isBusy(failure)) {
       return error(id, "unavailable", 503, "the server is busy; retry shortly");
     }
     if (failure instanceof ProblemException p) {

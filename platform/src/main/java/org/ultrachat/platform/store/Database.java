@@ -179,6 +179,17 @@ public final class Database {
   }
 
   /**
+   * @return whether a failure means the store's pool is overloaded, not broken: more requests
+   *     waiting than it queues, or one that waited {@code connectionTimeout} for a connection.
+   *     Callers answer 503 (retry later), not 500. The Vert.x pool fails the wait with a plain
+   *     {@code VertxException} whose message is the only mark of it.
+   */
+  public static boolean isBusy(Throwable failure) {
+    return failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException
+        || failure instanceof io.vertx.core.VertxException e && "Timeout waiting for connection".equals(e.getMessage());
+  }
+
+  /**
    * @return whether a failure is a unique-constraint violation, on either engine (PostgreSQL
    *     SQLSTATE 23505, SQLite SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY)
    */

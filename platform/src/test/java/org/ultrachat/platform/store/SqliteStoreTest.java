@@ -59,4 +59,23 @@ class SqliteStoreTest extends StoreContract {
     long rows = db.reader().query("SELECT COUNT(*) AS n FROM probe").execute().await().iterator().next().getLong("n");
     assertThat(rows).isEqualTo(200);
   }
+
+  @Test
+  void aReadThatWaitsTooLongForAConnectionFailsAsBusyNotBroken() {
+    // Every reader connection (4) lent out and kept: the next read waits for the pool's
+    // connection timeout (10 s) and fails; the edge answers that 503, not 500.
+    List<io.vertx.sqlclient.SqlConnection> held = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      held.add(db.reader().getConnection().await());
+    }
+    try {
+      Throwable failure = db.reader().query("SELECT 1").execute().<Throwable>transform(done ->
+          Future.succeededFuture(done.cause())).await();
+      assertThat(failure).isNotNull();
+      assertThat(Database.isBusy(failure)).as("%s", failure).isTrue();
+      assertThat(Database.isBusy(new IllegalStateException("Timeout waiting for connection"))).isFalse();
+    } finally {
+      held.forEach(c -> c.close().await());
+    }
+  }
 }
