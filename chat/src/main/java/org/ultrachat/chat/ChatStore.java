@@ -410,13 +410,7 @@ final class ChatStore {
       rows = c.preparedQuery(MESSAGES_BY_ID_PG).execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0]))
           .addArrayOfLong(createdAt));
     } else {
-      List<String> names = new ArrayList<>();
-      Map<String, Object> p = new HashMap<>();
-      for (int i = 0; i < ids.size(); i++) {
-        names.add("#{m" + i + "}");
-        p.put("m" + i, ids.get(i));
-      }
-      rows = SqlTemplate.forQuery(c, String.format(MESSAGES_BY_ID_SQLITE, String.join(", ", names))).execute(p);
+      rows = idsIn(c, MESSAGES_BY_ID_SQLITE, ids);
     }
     return rows.map(found -> {
       Map<String, Stored> byId = new HashMap<>();
@@ -540,13 +534,7 @@ final class ChatStore {
       rows = c.preparedQuery(REACTION_COUNTS_PG).execute(Tuple.of(messageIds.toArray(new String[0])));
     } else {
       // A page is at most Limits.MAX_PAGE messages (and a thread's root): far below SQLite's 32766 parameters.
-      List<String> names = new ArrayList<>();
-      Map<String, Object> p = new HashMap<>();
-      for (int i = 0; i < messageIds.size(); i++) {
-        names.add("#{m" + i + "}");
-        p.put("m" + i, messageIds.get(i));
-      }
-      rows = SqlTemplate.forQuery(c, String.format(REACTION_COUNTS_SQLITE, String.join(", ", names))).execute(p);
+      rows = idsIn(c, REACTION_COUNTS_SQLITE, messageIds);
     }
     return rows.map(found -> {
       Map<String, Map<String, Integer>> counts = new HashMap<>();
@@ -554,6 +542,17 @@ final class ChatStore {
           .put(r.getString("emoji"), r.getInteger("n")));
       return counts;
     });
+  }
+
+  /** Runs an SQLite query whose {@code IN (%s)} takes one parameter per id. */
+  private static Future<RowSet<Row>> idsIn(SqlClient c, String sql, List<String> ids) {
+    List<String> names = new ArrayList<>();
+    Map<String, Object> p = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      names.add("#{m" + i + "}");
+      p.put("m" + i, ids.get(i));
+    }
+    return SqlTemplate.forQuery(c, String.format(sql, String.join(", ", names))).execute(p);
   }
 
   // ---- search
