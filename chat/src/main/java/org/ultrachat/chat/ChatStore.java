@@ -308,13 +308,8 @@ final class ChatStore {
     if (db.dialect() == Dialect.POSTGRESQL) {
       rows = c.preparedQuery(MENTION_SOME_PG).execute(Tuple.from(new Object[] {channelId, userIds.toArray(new String[0])}));
     } else {
-      List<String> names = new ArrayList<>();
       Map<String, Object> p = params("channelId", channelId);
-      for (int i = 0; i < userIds.size(); i++) {
-        names.add("#{u" + i + "}");
-        p.put("u" + i, userIds.get(i));
-      }
-      rows = SqlTemplate.forQuery(c, String.format(MENTION_SOME_SQLITE, String.join(", ", names))).execute(p);
+      rows = SqlTemplate.forQuery(c, String.format(MENTION_SOME_SQLITE, inList(p, "u", userIds))).execute(p);
     }
     return rows.map(members -> {
       Set<String> ids = new HashSet<>();
@@ -546,13 +541,22 @@ final class ChatStore {
 
   /** Runs an SQLite query whose {@code IN (%s)} takes one parameter per id. */
   private static Future<RowSet<Row>> idsIn(SqlClient c, String sql, List<String> ids) {
-    List<String> names = new ArrayList<>();
     Map<String, Object> p = new HashMap<>();
-    for (int i = 0; i < ids.size(); i++) {
-      names.add("#{m" + i + "}");
-      p.put("m" + i, ids.get(i));
+    return SqlTemplate.forQuery(c, String.format(sql, inList(p, "m", ids))).execute(p);
+  }
+
+  /**
+   * Adds one template parameter per value to {@code p}, named {@code prefix0}, {@code prefix1}, …
+   *
+   * @return their placeholders, for an SQLite {@code IN (...)}
+   */
+  private static String inList(Map<String, Object> p, String prefix, List<String> values) {
+    List<String> names = new ArrayList<>(values.size());
+    for (int i = 0; i < values.size(); i++) {
+      names.add("#{" + prefix + i + "}");
+      p.put(prefix + i, values.get(i));
     }
-    return SqlTemplate.forQuery(c, String.format(sql, String.join(", ", names))).execute(p);
+    return String.join(", ", names);
   }
 
   // ---- search
@@ -562,15 +566,10 @@ final class ChatStore {
     if (db.dialect() == Dialect.POSTGRESQL) {
       return partitionedOnPrimary.search(userId, terms, before, limit);
     }
-    List<String> names = new ArrayList<>();
     // "g" sorts after every id: no cursor.
     Map<String, Object> p = params("userId", userId, "before", before.orElse("g"));
     p.put("limit", limit);
-    for (int i = 0; i < terms.size(); i++) {
-      names.add("#{t" + i + "}");
-      p.put("t" + i, terms.get(i));
-    }
-    String sql = String.format(SEARCH_SQLITE, String.join(", ", names), terms.size());
+    String sql = String.format(SEARCH_SQLITE, inList(p, "t", terms), terms.size());
     return SqlTemplate.forQuery(db.reader(), sql).execute(p)
         .map(rows -> rows(rows).stream().map(ChatStore::stored).toList());
   }

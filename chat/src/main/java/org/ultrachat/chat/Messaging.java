@@ -364,13 +364,9 @@ final class Messaging {
 
   /** @return the messages as they are now, read from the primary with their reactions in two statements, by id */
   Future<Map<String, Message>> current(List<String> messageIds) {
-    io.vertx.sqlclient.SqlClient reader = store.database().reader();
-    return store.messages(reader, messageIds).compose(stored -> store.reactionCounts(reader, List.copyOf(stored.keySet()))
-        .map(counts -> {
-          Map<String, Message> byId = new java.util.HashMap<>();
-          stored.forEach((id, s) -> byId.put(id, open(s).withReactions(counts.getOrDefault(id, Map.of()))));
-          return byId;
-        }));
+    return store.messages(store.database().reader(), messageIds)
+        .compose(stored -> withReactions(List.copyOf(stored.values())))
+        .map(opened -> opened.stream().collect(java.util.stream.Collectors.toMap(Message::id, m -> m)));
   }
 
   private Future<Message> reload(SqlConnection conn, String messageId) {
