@@ -22,10 +22,13 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Runs a plan on worker processes and merges what they measured: starts the workers (same JVM
- * and classpath as this one), prints progress every second, samples the server's CPU and memory,
- * and, when every worker reports a phase (for example {@code held}), runs the phase's hook.
+ * and classpath as this one), prints progress every second, samples the machine's CPU and the
+ * server's CPU, run-queue wait and memory, and, when every worker reports a phase (for example {@code held}), runs the phase's hook.
  */
 final class Coordinator {
+  /** Per-second timeline key of the whole machine's CPU use, in percent of all cores. */
+  static final String MACHINE_CPU = "machine_cpu_percent";
+
   private final Plan plan;
   private final Optional<ServerProcess> server;
   private final Consumer<String> out;
@@ -68,6 +71,8 @@ final class Coordinator {
     List<Thread> readers = new ArrayList<>();
     Instant started = Instant.now();
     double serverCpuBefore = server.map(ServerProcess::cpuSeconds).orElse(Double.NaN);
+    double serverWaitBefore = server.map(ServerProcess::runQueueWaitSeconds).orElse(Double.NaN);
+    long[] machineBefore = Machine.cpuTicks();
     for (int i = 0; i < plan.workers(); i++) {
       Process p = new ProcessBuilder(java, "-Xmx" + maxHeapMb + "m", "-XX:+UseParallelGC",
           "-cp", System.getProperty("java.class.path"), Worker.class.getName(), planFile.toString(), Integer.toString(i))
@@ -98,6 +103,14 @@ final class Coordinator {
     int cores = Runtime.getRuntime().availableProcessors();
     resources.put("generator_cpu_percent", 100 * workerCpuSeconds / (seconds * cores));
     server.ifPresent(s -> resources.put("server_cpu_percent", 100 * (s.cpuSeconds() - serverCpuBefore) / (seconds * cores)));
+    // On the same scale as server_cpu_percent: how long its threads were ready to run but had no core.
+    server.ifPresent(s -> resources.put("server_run_queue_wait_percent",
+        100 * (s.runQueueWaitSeconds() - serverWaitBefore) / (seconds * cores)));
+    long[] machineAfter = Machine.cpuTicks();
+    if (machineBefore != null && machineAfter != null && machineAfter[1] > machineBefore[1]) {
+      resources.put("machine_cpu_percent",
+          100.0 * (machineAfter[0] - machineBefore[0]) / (machineAfter[1] - machineBefore[1]));
+    }
     Files.deleteIfExists(planFile);
     List<RunResult.Second> timeline = new ArrayList<>();
     synchronized (this) {
@@ -171,6 +184,8 @@ final class Coordinator {
   /** Every second: the server's CPU and memory into the timeline, and a progress line. */
   private void sample() {
     double lastCpu = server.map(ServerProcess::cpuSeconds).orElse(Double.NaN);
+    double lastWait = server.map(ServerProcess::runQueueWaitSeconds).orElse(Double.NaN);
+    long[] lastMachine = Machine.cpuTicks();
     long lastAt = System.nanoTime();
     int cores = Runtime.getRuntime().availableProcessors();
     while (!Thread.currentThread().isInterrupted()) {
@@ -181,25 +196,40 @@ final class Coordinator {
       }
       long second = Instant.now().getEpochSecond() - 1;
       StringBuilder line = new StringBuilder("t=" + second % 10_000 + "s");
+      long[] machine = Machine.cpuTicks();
+      if (machine != null && lastMachine != null && machine[1] > lastMachine[1]) {
+        long machinePercent = Math.round(100.0 * (machine[0] - lastMachine[0]) / (machine[1] - lastMachine[1]));
+        synchronized (this) {
+          counts.computeIfAbsent(second, s -> new TreeMap<>()).put(MACHINE_CPU, machinePercent);
+        }
+        line.append(" machine cpu ").append(machinePercent).append('%');
+      }
+      lastMachine = machine;
       if (server.isPresent()) {
         double cpu = server.get().cpuSeconds();
+        double wait = server.get().runQueueWaitSeconds();
         long now = System.nanoTime();
-        long cpuPercent = Math.round(100 * (cpu - lastCpu) / ((now - lastAt) / 1e9 * cores));
+        double coreSeconds = (now - lastAt) / 1e9 * cores;
+        long cpuPercent = Math.round(100 * (cpu - lastCpu) / coreSeconds);
+        long waitPercent = Math.round(100 * (wait - lastWait) / coreSeconds);
         long rssMib = server.get().rssBytes() >> 20;
         lastCpu = cpu;
+        lastWait = wait;
         lastAt = now;
         synchronized (this) {
           Map<String, Long> c = counts.computeIfAbsent(second, s -> new TreeMap<>());
           c.put("server_cpu_percent", cpuPercent);
+          c.put("server_run_queue_wait_percent", waitPercent);
           c.put("server_rss_mib", rssMib);
         }
-        line.append(" server cpu ").append(cpuPercent).append("% rss ").append(rssMib).append(" MiB");
+        line.append(" server cpu ").append(cpuPercent).append("% (waiting ").append(waitPercent).append("%) rss ")
+            .append(rssMib).append(" MiB");
       }
       synchronized (this) {
         Map.Entry<Long, Map<String, Long>> last = counts.lowerEntry(second);
         if (last != null) {
           last.getValue().forEach((k, v) -> {
-            if (!k.startsWith("server_")) {
+            if (!k.startsWith("server_") && !k.equals(MACHINE_CPU)) {
               line.append(" | ").append(k).append(' ').append(v).append("/s");
             }
           });

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * The server under test, seen from the same machine: its process (found by the port it listens
- * on), CPU time and resident memory from {@code /proc}, heap from its {@code /metrics}, and a full
+ * on), CPU time, run-queue wait and resident memory from {@code /proc}, heap from its {@code /metrics}, and a full
  * GC through {@code jcmd} before measuring heap after GC. Linux only; where something cannot be
  * read the figure is missing and the report says so.
  */
@@ -96,6 +96,32 @@ final class ServerProcess {
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
+  }
+
+  /**
+   * @return the time the server's threads spent runnable but waiting for a CPU, in seconds (the
+   *     second field of each thread's {@code schedstat}); NaN when unreadable. Beside the CPU time it
+   *     shows how much of a latency is queueing for the cores rather than work.
+   */
+  double runQueueWaitSeconds() {
+    long nanos = 0;
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          nanos += waitNanos(Files.readString(task.resolve("schedstat")));
+        } catch (IOException | RuntimeException e) {
+          // the thread ended between listing and reading
+        }
+      }
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+    return nanos / 1e9;
+  }
+
+  /** @param schedstat a thread's {@code schedstat}: CPU time, run-queue wait (both ns), time slices */
+  static long waitNanos(String schedstat) {
+    return Long.parseLong(schedstat.trim().split("\\s+")[1]);
   }
 
   /** @return resident set size in bytes */

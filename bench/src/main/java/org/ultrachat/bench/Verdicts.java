@@ -75,7 +75,8 @@ final class Verdicts {
         }
       });
       double p99 = all.getTotalCount() == 0 ? Double.NaN : ms(all, 99);
-      double cpu = serverCpu(r, step);
+      double cpu = meanInStep(r, step, "server_cpu_percent");
+      double machineCpu = meanInStep(r, step, Coordinator.MACHINE_CPU);
       double errorRate = (ok + errors) == 0 ? 0 : errors / (double) (ok + errors);
       String rate = r.workload().equals("users") ? offered + " users" : offered + "/s offered";
       double achieved = ok / stepSeconds;
@@ -85,9 +86,11 @@ final class Verdicts {
       } else {
         pass = sent > 0 && ok >= 0.95 * sent && errorRate <= MAX_ERROR_RATE && p99 <= MAX_KEEPING_UP_P99_MS;
       }
-      findings.add(String.format("step %s: %s, %d done (%.0f/s), errors %d (%.3f %%), p99 %.1f ms, server CPU %s -> %s",
+      // The machine's CPU is not a gate (the generator and PostgreSQL share it), but it says when
+      // the run, rather than the server, ran out of cores.
+      findings.add(String.format("step %s: %s, %d done (%.0f/s), errors %d (%.3f %%), p99 %.1f ms, server CPU %s, machine CPU %s -> %s",
           step.replaceFirst("^0+", ""), rate, ok, achieved, errors, errorRate * 100, p99,
-          Double.isNaN(cpu) ? "n/a" : String.format("%.0f %%", cpu), pass ? "held" : "broke"));
+          percent(cpu), percent(machineCpu), pass ? "held" : "broke"));
       if (pass) {
         held = step;
       }
@@ -100,15 +103,19 @@ final class Verdicts {
     }
   }
 
-  /** @return the mean server CPU over the seconds in which the step did work */
-  private static double serverCpu(RunResult r, String step) {
+  private static String percent(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format("%.0f %%", value);
+  }
+
+  /** @return the mean of a sampled figure over the seconds in which the step did work */
+  private static double meanInStep(RunResult r, String step, String figure) {
     double sum = 0;
     int n = 0;
     for (RunResult.Second s : r.timeline()) {
       boolean inStep = s.counts().getOrDefault("sent@" + step, 0L) > 0 || s.counts().getOrDefault("ok@" + step, 0L) > 0;
-      Long cpu = s.counts().get("server_cpu_percent");
-      if (inStep && cpu != null) {
-        sum += cpu;
+      Long value = s.counts().get(figure);
+      if (inStep && value != null) {
+        sum += value;
         n++;
       }
     }
