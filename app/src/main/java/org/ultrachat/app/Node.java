@@ -26,6 +26,7 @@ import org.ultrachat.gateway.Edge;
 import org.ultrachat.platform.bus.Bus;
 import org.ultrachat.platform.cache.Caches;
 import org.ultrachat.platform.bus.LocalBus;
+import org.ultrachat.platform.bus.RedisBus;
 import org.ultrachat.platform.search.BlindIndex;
 import org.ultrachat.gateway.EdgeLimits;
 import org.ultrachat.platform.audit.AuditLog;
@@ -119,7 +120,15 @@ public final class Node {
       DataProtection protection = DataProtection.open(database, masterKey).await();
       Caches caches = Caches.of(config, registry);
       AuditLog audit = new AuditLog(database);
-      Bus bus = new LocalBus(vertx);
+      // One node: events stay in the process. A cluster: Redis pub/sub carries them between nodes.
+      Bus bus = config.optional(Setting.REDIS_URL).<Bus>map(url -> RedisBus.start(vertx, url))
+          .orElseGet(() -> new LocalBus(vertx));
+      if (bus instanceof RedisBus redisBus) {
+        Gauge.builder("ultrachat.bus.redis.connected", redisBus, b -> b.connected() ? 1 : 0)
+            .description("1 while this node's subscription link to Redis is up").register(registry);
+        Gauge.builder("ultrachat.bus.redis.topics", redisBus, RedisBus::topics)
+            .description("Topics this node holds a Redis subscription for").register(registry);
+      }
       Optional<AuthModule> auth = services.contains("auth")
           ? Optional.of(AuthModule.start(vertx, config, database, protection, audit,
               RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_LOGIN)), caches, bus).await())

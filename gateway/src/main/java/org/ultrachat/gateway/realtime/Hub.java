@@ -338,6 +338,45 @@ final class Hub {
     }
   }
 
+  /**
+   * The bus may have lost events (its link to other nodes dropped or came back; any thread): each
+   * followed channel reads what the store has after its position, so its subscribers get what was
+   * missed in order, without having to resume. The sequencer drops what they already have.
+   */
+  void busReset() {
+    context.runOnContext(v -> List.copyOf(feeds.values()).forEach(this::catchUp));
+  }
+
+  private void catchUp(Feed feed) {
+    if (feeds.get(feed.channelId) != feed) {
+      return;
+    }
+    if (feed.filling || !feed.sequencer.anchored()) {
+      // A fill or the first anchoring is reading the store now; look again once it is done.
+      vertx.setTimer(GAP_GRACE_MS, id -> catchUp(feed));
+      return;
+    }
+    feed.filling = true;
+    long from = feed.sequencer.position();
+    node.metrics.gapFills.increment();
+    here(node.chat.events(feed.channelId, from, PAGE)).onComplete(read -> {
+      feed.filling = false;
+      if (read.succeeded()) {
+        pass(feed, feed.sequencer.fill(read.result()));
+        if (read.result().size() == PAGE) {
+          catchUp(feed);
+        }
+      } else {
+        LOG.atWarn().setCause(read.cause()).addKeyValue("channel", feed.channelId)
+            .log("catching up after a bus reset failed; retrying");
+        vertx.setTimer(GAP_GRACE_MS * 20, id -> catchUp(feed));
+      }
+      if (feed.sequencer.hasGap()) {
+        scheduleFill(feed);
+      }
+    });
+  }
+
   private void scheduleFill(Feed feed) {
     if (feed.filling || feed.gapTimer >= 0) {
       return;

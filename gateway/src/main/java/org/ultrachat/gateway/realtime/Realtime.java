@@ -60,6 +60,8 @@ public final class Realtime {
     this.chat = chat;
     this.authenticator = authenticator;
     this.bus = bus;
+    // A bus that lost its link may have dropped events of followed channels: every hub catches up from the store.
+    bus.onReset(() -> hubs.values().forEach(Hub::busReset));
   }
 
   /** @throws org.ultrachat.platform.config.ConfigException when a realtime setting is out of range */

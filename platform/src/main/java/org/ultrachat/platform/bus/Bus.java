@@ -32,6 +32,14 @@ public interface Bus {
   /** Subscribes to a topic until the returned subscription is cancelled. */
   Subscription subscribe(String topic, Handler<JsonObject> handler);
 
+  /**
+   * Registers a listener told when events from other nodes may have been lost: when this node's
+   * link to the bus dropped, and again when it is back. Listeners repair from the store (and must
+   * not block); they run on any thread. An in-process bus never loses events and never calls them.
+   */
+  default void onReset(Runnable listener) {
+  }
+
   /** A live subscription. */
   interface Subscription {
     void cancel();

@@ -27,6 +27,8 @@ public enum Setting {
       "PostgreSQL: group-commit writers for message changes, each with its own connection; a channel always uses the same one. SQLite has one."),
   DB_BUSY_TIMEOUT_MS("db-busy-timeout-ms", "5000",
       "SQLite only: how long a statement waits for a lock before failing, in milliseconds."),
+  REDIS_URL("redis-url", "",
+      "Redis URL (redis://host:6379) for the cluster bus between nodes. Empty: an in-process bus (one node)."),
   SERVICES("services", "all",
       "Comma-separated services this node runs: gateway, auth, chat, or all."),
   CACHE_DEFAULT("cache-default", "ttl=1h,max=1000000",

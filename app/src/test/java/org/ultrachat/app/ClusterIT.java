@@ -1,0 +1,190 @@
+package org.ultrachat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ultrachat.platform.testing.TcpProxy;
+import org.ultrachat.platform.testing.TestPostgres;
+import org.ultrachat.platform.testing.TestRedis;
+
+/**
+ * Three nodes as separate processes on one PostgreSQL database and one Redis, as a cluster runs:
+ * users connected to different nodes chat in real time, and every acked message reaches every
+ * member exactly once and in order.
+ */
+class ClusterIT {
+  @TempDir
+  static Path dir;
+  private static TestPostgres pg;
+  private static final List<ClusterNode> nodes = new ArrayList<>();
+  private static Vertx clients;
+  private static TcpProxy redisProxy;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    pg = TestPostgres.create();
+    URI redis = URI.create(TestRedis.url());
+    clients = Vertx.vertx();
+    // The nodes reach Redis through a proxy the fault tests cut.
+    redisProxy = new TcpProxy(clients, redis.getHost(), redis.getPort()).start();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    // Every node shares the store, the bus and the master key; nothing else is configured.
+    Map<String, String> env = Map.of(
+        "ULTRACHAT_DB_URL", pg.url(),
+        "ULTRACHAT_REDIS_URL", "redis://127.0.0.1:" + redisProxy.port(),
+        "ULTRACHAT_MASTER_KEY", Base64.getEncoder().encodeToString(key));
+    // The first node migrates the schema and makes the signing key; the others join it.
+    nodes.add(ClusterNode.start("node-1", dir, env).awaitReady());
+    nodes.add(ClusterNode.start("node-2", dir, env));
+    nodes.add(ClusterNode.start("node-3", dir, env));
+    nodes.get(1).awaitReady();
+    nodes.get(2).awaitReady();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    nodes.forEach(ClusterNode::close);
+    if (clients != null) {
+      clients.close().await();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  @Test
+  void usersOnDifferentNodesChatAndEveryAckedMessageReachesEveryMemberOnceInOrder() throws Exception {
+    List<String> names = List.of("ana", "ben", "cid");
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      // Each registers and logs in on a different node: any node serves the whole API.
+      tokens.add(account(new Http(nodes.get(i).port), names.get(i)));
+    }
+    Http first = new Http(nodes.get(0).port);
+    String channel = ok(first.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "cluster"),
+        tokens.get(0))).getString("id");
+    for (int i = 1; i < names.size(); i++) {
+      ok(new Http(nodes.get(i).port).send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(i)));
+    }
+    List<RealtimeClient> members = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      RealtimeClient c = RealtimeClient.connect(clients, nodes.get(i).port, tokens.get(i));
+      c.live();
+      members.add(c);
+    }
+
+    int perUser = 40;
+    Set<Long> acked = ConcurrentHashMap.newKeySet();
+    ExecutorService senders = Executors.newFixedThreadPool(names.size());
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      RealtimeClient sender = members.get(i);
+      String name = names.get(i);
+      done.add(senders.submit(() -> {
+        for (int n = 0; n < perUser; n++) {
+          JsonObject ack = sender.sendMessage(channel, name + "-" + n, name + " says " + n);
+          assertThat(acked.add(ack.getLong("seq"))).as("a fresh seq per acked message").isTrue();
+        }
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    senders.shutdown();
+    assertThat(acked).hasSize(names.size() * perUser);
+
+    for (RealtimeClient member : members) {
+      List<Long> seqs = member.awaitSeqs(channel, acked);
+      assertThat(seqs).as("seqs in order, each once").isSorted().doesNotHaveDuplicates();
+      List<JsonObject> messages = member.channelEvents(channel).stream()
+          .filter(e -> "message.created".equals(e.getString("type"))).toList();
+      Set<String> ids = new HashSet<>();
+      messages.forEach(e -> assertThat(ids.add(RealtimeClient.messageIdOf(e))).as("each message once").isTrue());
+      assertThat(messages).hasSize(names.size() * perUser);
+    }
+    members.forEach(RealtimeClient::close);
+  }
+
+  @Test
+  void withRedisDownEachNodeServesItsOwnAndTheOthersCatchUpWhenItReturns() throws Exception {
+    Http one = new Http(nodes.get(0).port);
+    Http two = new Http(nodes.get(1).port);
+    String dan = account(one, "dan");
+    String eve = account(two, "eve");
+    String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "outage"), dan))
+        .getString("id");
+    ok(two.send("POST", "/v1/channels/" + channel + "/join", null, eve));
+    RealtimeClient danOnOne = RealtimeClient.connect(clients, nodes.get(0).port, dan);
+    RealtimeClient eveOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, eve);
+    danOnOne.live();
+    eveOnTwo.live();
+    Set<Long> before = Set.of(danOnOne.sendMessage(channel, "before", "before the outage").getLong("seq"));
+    eveOnTwo.awaitSeqs(channel, before);
+
+    redisProxy.cut();
+    awaitMetric(nodes.get(0), "ultrachat_bus_redis_connected", 0);
+    awaitMetric(nodes.get(1), "ultrachat_bus_redis_connected", 0);
+    Set<Long> during = new HashSet<>();
+    for (int n = 0; n < 10; n++) {
+      // Sends are acked (the store is up) and reach the sender's own node at once.
+      during.add(danOnOne.sendMessage(channel, "during-" + n, "during the outage " + n).getLong("seq"));
+    }
+    danOnOne.awaitSeqs(channel, during);
+
+    redisProxy.start();
+    awaitMetric(nodes.get(0), "ultrachat_bus_redis_connected", 1);
+    awaitMetric(nodes.get(1), "ultrachat_bus_redis_connected", 1);
+    // Node two catches up from the store, with no resume from the client and nothing twice.
+    List<Long> seqs = eveOnTwo.awaitSeqs(channel, during);
+    assertThat(seqs).isSorted().doesNotHaveDuplicates().containsAll(before);
+    Set<Long> after = Set.of(eveOnTwo.sendMessage(channel, "after", "after the outage").getLong("seq"));
+    danOnOne.awaitSeqs(channel, after);
+    assertThat(danOnOne.seqs(channel)).isSorted().doesNotHaveDuplicates();
+    danOnOne.close();
+    eveOnTwo.close();
+  }
+
+  private static void awaitMetric(ClusterNode node, String metric, int value) throws InterruptedException {
+    Http http = new Http(node.port);
+    String line = metric + " " + value + ".0";
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (!http.get("/metrics").body().lines().anyMatch(line::equals)) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(node.name + " never reported " + line + ":\n" + node.logTail());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static String account(Http http, String name) {
+    String password = name + " password long";
+    ok(http.post("/v1/auth/register", new JsonObject().put("username", name).put("password", password), null));
+    return ok(http.post("/v1/auth/login", new JsonObject().put("username", name).put("password", password), null))
+        .getString("accessToken");
+  }
+
+  private static JsonObject ok(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
+    return new JsonObject(r.body());
+  }
+}

@@ -1,0 +1,120 @@
+package org.ultrachat.app;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One UltraChat node as a process of its own, started from the server jar the build just made,
+ * as an operator would start it: configuration in the environment only.
+ */
+final class ClusterNode implements AutoCloseable {
+  /** The shaded server jar; failsafe runs after {@code package}, in the module's directory. */
+  static final Path JAR = Path.of(System.getProperty("ultrachat.jar", "target/ultrachat.jar"));
+
+  final String name;
+  final int port;
+  final Path log;
+  private final Process process;
+
+  private ClusterNode(String name, int port, Path log, Process process) {
+    this.name = name;
+    this.port = port;
+    this.log = log;
+    this.process = process;
+  }
+
+  /** Starts a node with these settings (as {@code ULTRACHAT_*} variables) on a free port; does not wait. */
+  static ClusterNode start(String name, Path dir, Map<String, String> env) throws IOException {
+    int port = freePort();
+    Path data = Files.createDirectories(dir.resolve(name));
+    Path log = dir.resolve(name + ".log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+        "-jar", JAR.toAbsolutePath().toString(), "serve"))
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    pb.environment().put("ULTRACHAT_HTTP_HOST", "127.0.0.1");
+    pb.environment().put("ULTRACHAT_HTTP_PORT", Integer.toString(port));
+    pb.environment().put("ULTRACHAT_DATA_DIR", data.toString());
+    return new ClusterNode(name, port, log, pb.start());
+  }
+
+  /** Waits until {@code /health/ready} answers 200; fails with the node's log when it does not within a minute. */
+  ClusterNode awaitReady() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + logTail());
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return this;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      sleep(200);
+    }
+    throw new AssertionError(name + " was not ready within a minute:\n" + logTail());
+  }
+
+  /** Kills the process at once (SIGKILL): no drain, no goodbye to its clients. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

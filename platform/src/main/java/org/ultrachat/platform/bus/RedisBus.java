@@ -1,0 +1,285 @@
+package org.ultrachat.platform.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bus of a cluster: an event reaches this node's subscribers directly and other nodes'
+ * through Redis pub/sub. A node subscribes in Redis only to the topics its own subscribers hold,
+ * so traffic grows with interest, not with the number of nodes.
+ *
+ * <p>Redis pub/sub is at most once, as the {@link Bus} contract allows. Its subscriber connection
+ * can drop: Redis down, a network cut, or Redis cutting a subscriber that reads too slowly (its
+ * {@code client-output-buffer-limit pubsub}). Then the node reconnects with backoff and jitter,
+ * subscribes again, and tells its {@link #onReset} listeners when the link dropped and when it is
+ * back, so they repair from the store. Meanwhile this node's own subscribers keep getting this
+ * node's events: local delivery does not go through Redis.
+ */
+public final class RedisBus implements Bus {
+  private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
+  private static final String PREFIX = "ultrachat.";
+  private static final long MIN_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  private final Vertx vertx;
+  private final LocalBus local;
+  private final Redis client;
+  // Marks this node's own messages, which come back on its subscription and were delivered here already.
+  private final String origin = UUID.randomUUID().toString();
+  private final List<Runnable> resetListeners = new CopyOnWriteArrayList<>();
+  // Guarded by `this`: topic -> local subscriber count, the live subscriber connection (null while
+  // down), and the publishing connection (null until needed or after it failed).
+  private final Map<String, Integer> interest = new HashMap<>();
+  private RedisConnection subscriber;
+  private Future<RedisConnection> publishing;
+  private boolean everConnected;
+  private boolean closed;
+  private long backoffMs = MIN_BACKOFF_MS;
+  private long publishFailures;
+
+  private RedisBus(Vertx vertx, String url) {
+    this.vertx = vertx;
+    this.local = new LocalBus(vertx);
+    // Two connections in use: subscribe mode takes one over, the other pipelines every publish in
+    // order. The pool has room for replacements while a dropped one is still being let go.
+    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
+        .setMaxPoolSize(8).setMaxWaitingHandlers(16_384));
+  }
+
+  /**
+   * Starts a bus on the Redis at {@code url} ({@code redis://host:port}). It does not wait for
+   * Redis: while Redis is unreachable the node serves its own subscribers and keeps reconnecting.
+   */
+  public static RedisBus start(Vertx vertx, String url) {
+    RedisBus bus = new RedisBus(vertx, url);
+    bus.connectSubscriber();
+    return bus;
+  }
+
+  @Override
+  public void publish(String topic, JsonObject event) {
+    local.publish(topic, event);
+    Request request = Request.cmd(Command.PUBLISH).arg(PREFIX + topic).arg(origin + event.encode());
+    // One connection and compose in call order keep one node's events in publish order in Redis.
+    publishingLink().compose(conn -> conn.send(request)).onFailure(e -> {
+      long failures;
+      synchronized (this) {
+        failures = ++publishFailures;
+      }
+      // Every node missing it repairs when the channel's next event shows the gap; log the first
+      // of a run of failures and then every thousandth, not one line per event during an outage.
+      if (failures == 1 || failures % 1000 == 0) {
+        log.warn("publishing to Redis failed ({} so far); other nodes repair from the store: {}", failures, e.toString());
+      }
+    });
+  }
+
+  private synchronized Future<RedisConnection> publishingLink() {
+    if (publishing == null) {
+      Future<RedisConnection> link = client.connect();
+      publishing = link;
+      link.onComplete(ar -> {
+        if (ar.failed()) {
+          forgetPublishing(link);
+        } else {
+          ar.result().exceptionHandler(e -> forgetPublishing(link));
+          ar.result().endHandler(v -> forgetPublishing(link));
+        }
+      });
+    }
+    return publishing;
+  }
+
+  private void forgetPublishing(Future<RedisConnection> link) {
+    synchronized (this) {
+      if (publishing != link) {
+        return;
+      }
+      publishing = null;
+    }
+    if (link.succeeded()) {
+      link.result().close();
+    }
+  }
+
+  @Override
+  public Subscription subscribe(String topic, Handler<JsonObject> handler) {
+    Subscription localSubscription = local.subscribe(topic, handler);
+    RedisConnection conn;
+    boolean first;
+    synchronized (this) {
+      first = interest.merge(topic, 1, Integer::sum) == 1;
+      conn = subscriber;
+    }
+    if (first && conn != null) {
+      send(conn, Request.cmd(Command.SUBSCRIBE).arg(PREFIX + topic));
+    }
+    AtomicBoolean cancelled = new AtomicBoolean();
+    return () -> {
+      if (!cancelled.compareAndSet(false, true)) {
+        return;
+      }
+      localSubscription.cancel();
+      RedisConnection now;
+      boolean last;
+      synchronized (this) {
+        last = interest.merge(topic, -1, Integer::sum) <= 0;
+        if (last) {
+          interest.remove(topic);
+        }
+        now = subscriber;
+      }
+      if (last && now != null) {
+        send(now, Request.cmd(Command.UNSUBSCRIBE).arg(PREFIX + topic));
+      }
+    };
+  }
+
+  @Override
+  public void onReset(Runnable listener) {
+    resetListeners.add(listener);
+  }
+
+  /** @return whether the subscription link to Redis is up */
+  public synchronized boolean connected() {
+    return subscriber != null;
+  }
+
+  /** @return how many topics this node holds a Redis subscription for */
+  public synchronized int topics() {
+    return interest.size();
+  }
+
+  /** Closes the Redis connections; local delivery keeps working. */
+  public void close() {
+    RedisConnection conn;
+    synchronized (this) {
+      closed = true;
+      conn = subscriber;
+      subscriber = null;
+    }
+    if (conn != null) {
+      conn.close();
+    }
+    client.close();
+  }
+
+  private void connectSubscriber() {
+    client.connect().onComplete(ar -> {
+      if (ar.failed()) {
+        retry(ar.cause());
+        return;
+      }
+      RedisConnection conn = ar.result();
+      conn.handler(this::received);
+      conn.exceptionHandler(e -> lost(conn, e));
+      conn.endHandler(v -> lost(conn, null));
+      List<String> topics;
+      boolean reconnected;
+      synchronized (this) {
+        if (closed) {
+          conn.close();
+          return;
+        }
+        subscriber = conn;
+        topics = List.copyOf(interest.keySet());
+        reconnected = everConnected;
+        everConnected = true;
+        backoffMs = MIN_BACKOFF_MS;
+      }
+      if (!topics.isEmpty()) {
+        Request subscribe = Request.cmd(Command.SUBSCRIBE);
+        topics.forEach(t -> subscribe.arg(PREFIX + t));
+        send(conn, subscribe);
+      }
+      if (reconnected) {
+        log.info("Redis bus link is back ({} topics subscribed again); repairing from the store", topics.size());
+        resetListeners.forEach(Runnable::run);
+      }
+    });
+  }
+
+  private void received(Response reply) {
+    if ((reply.type() != ResponseType.MULTI && reply.type() != ResponseType.PUSH) || reply.size() != 3
+        || !"message".equals(reply.get(0).toString())) {
+      return;
+    }
+    String channel = reply.get(1).toString();
+    String payload = reply.get(2).toString();
+    if (!channel.startsWith(PREFIX) || payload.startsWith(origin)) {
+      return;
+    }
+    String topic = channel.substring(PREFIX.length());
+    boolean wanted;
+    synchronized (this) {
+      wanted = interest.containsKey(topic);
+    }
+    if (!wanted) {
+      // A subscription that raced its cancellation during a reconnect: drop it in Redis too.
+      RedisConnection conn = currentSubscriber();
+      if (conn != null) {
+        send(conn, Request.cmd(Command.UNSUBSCRIBE).arg(channel));
+      }
+      return;
+    }
+    try {
+      local.publish(topic, new JsonObject(payload.substring(origin.length())));
+    } catch (DecodeException | StringIndexOutOfBoundsException e) {
+      log.warn("dropped an undecodable bus message on {}: {}", channel, e.getMessage());
+    }
+  }
+
+  private synchronized RedisConnection currentSubscriber() {
+    return subscriber;
+  }
+
+  private void lost(RedisConnection conn, Throwable cause) {
+    synchronized (this) {
+      if (subscriber != conn) {
+        return;
+      }
+      subscriber = null;
+    }
+    conn.close();
+    log.warn("Redis bus link dropped ({}); events of other nodes may be lost until it is back",
+        cause == null ? "closed" : cause.toString());
+    resetListeners.forEach(Runnable::run);
+    retry(cause);
+  }
+
+  private void retry(Throwable cause) {
+    long delay;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      delay = backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
+      backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    }
+    log.debug("connecting the Redis bus again in {} ms: {}", delay, cause == null ? "" : cause.toString());
+    vertx.setTimer(delay, id -> connectSubscriber());
+  }
+
+  private void send(RedisConnection conn, Request request) {
+    conn.send(request).onFailure(e -> log.warn("Redis bus command failed: {}", e.toString()));
+  }
+}

@@ -1,0 +1,169 @@
+package org.ultrachat.platform.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ultrachat.platform.testing.TcpProxy;
+import org.ultrachat.platform.testing.TestRedis;
+
+/** The Redis bus on a real Redis, with each "node" a Vert.x instance of its own. */
+class RedisBusIT {
+  private final List<Vertx> nodes = new ArrayList<>();
+  private final List<RedisBus> buses = new ArrayList<>();
+  private String url;
+  private Redis admin;
+  private String topic;
+
+  @BeforeEach
+  void setUp() {
+    url = TestRedis.url();
+    Vertx adminVertx = node();
+    admin = Redis.createClient(adminVertx, url);
+    topic = "test." + UUID.randomUUID();
+  }
+
+  @AfterEach
+  void tearDown() {
+    buses.forEach(RedisBus::close);
+    nodes.forEach(v -> v.close().await());
+  }
+
+  @Test
+  void everyNodeGetsEveryEventOnceInEachPublishersOrder() {
+    List<RedisBus> three = List.of(bus(url), bus(url), bus(url));
+    List<Queue<JsonObject>> received = new ArrayList<>();
+    for (RedisBus bus : three) {
+      Queue<JsonObject> q = new ConcurrentLinkedQueue<>();
+      bus.subscribe(topic, q::add);
+      received.add(q);
+    }
+    waitFor(() -> redisSubscribers(topic) == 3, "three nodes subscribed in Redis");
+
+    int perPublisher = 500;
+    for (int i = 0; i < perPublisher; i++) {
+      three.get(0).publish(topic, new JsonObject().put("from", "a").put("n", i));
+      three.get(1).publish(topic, new JsonObject().put("from", "b").put("n", i));
+    }
+
+    for (Queue<JsonObject> q : received) {
+      waitFor(() -> q.size() >= 2 * perPublisher, "every event on every node");
+    }
+    settle();
+    for (Queue<JsonObject> q : received) {
+      assertThat(q).hasSize(2 * perPublisher);
+      for (String from : List.of("a", "b")) {
+        List<Integer> order = q.stream().filter(e -> e.getString("from").equals(from)).map(e -> e.getInteger("n")).toList();
+        assertThat(order).as("events of node %s, in order, once each", from)
+            .containsExactlyElementsOf(java.util.stream.IntStream.range(0, perPublisher).boxed().toList());
+      }
+    }
+  }
+
+  @Test
+  void aNodeHoldsRedisSubscriptionsOnlyForTopicsItsSubscribersWant() {
+    RedisBus a = bus(url);
+    RedisBus b = bus(url);
+    String other = topic + ".other";
+    Queue<JsonObject> first = new ConcurrentLinkedQueue<>();
+    Queue<JsonObject> second = new ConcurrentLinkedQueue<>();
+    Bus.Subscription s1 = a.subscribe(topic, first::add);
+    Bus.Subscription s2 = a.subscribe(topic, second::add);
+    waitFor(() -> redisSubscribers(topic) == 1, "one Redis subscription for two local subscribers");
+    assertThat(redisSubscribers(other)).isZero();
+    assertThat(a.topics()).isEqualTo(1);
+
+    s1.cancel();
+    s1.cancel();
+    b.publish(topic, new JsonObject().put("n", 1));
+    waitFor(() -> second.size() == 1, "the remaining subscriber still gets events");
+    assertThat(first).isEmpty();
+    assertThat(redisSubscribers(topic)).isEqualTo(1);
+
+    s2.cancel();
+    waitFor(() -> redisSubscribers(topic) == 0, "the last cancel unsubscribes in Redis");
+    assertThat(a.topics()).isZero();
+  }
+
+  @Test
+  void aCutLinkIsReportedKeepsLocalDeliveryAndComesBack() {
+    URI redis = URI.create(url);
+    Vertx proxyVertx = node();
+    TcpProxy proxy = new TcpProxy(proxyVertx, redis.getHost(), redis.getPort()).start();
+    RedisBus direct = bus(url);
+    RedisBus behindProxy = bus("redis://127.0.0.1:" + proxy.port());
+    AtomicInteger resets = new AtomicInteger();
+    behindProxy.onReset(resets::incrementAndGet);
+    Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
+    behindProxy.subscribe(topic, received::add);
+    waitFor(() -> redisSubscribers(topic) == 1 && behindProxy.connected(), "subscribed through the proxy");
+
+    proxy.cut();
+    waitFor(() -> resets.get() == 1 && !behindProxy.connected(), "the drop reported");
+    behindProxy.publish(topic, new JsonObject().put("n", "local while cut"));
+    waitFor(() -> received.size() == 1, "local delivery without Redis");
+
+    proxy.start();
+    waitFor(() -> resets.get() == 2 && behindProxy.connected(), "the return reported");
+    waitFor(() -> redisSubscribers(topic) == 1, "subscribed again");
+    direct.publish(topic, new JsonObject().put("n", "from the other node"));
+    waitFor(() -> received.size() == 2, "cross-node delivery again");
+    assertThat(received).extracting(e -> e.getString("n")).containsExactly("local while cut", "from the other node");
+    proxy.close();
+  }
+
+  private Vertx node() {
+    Vertx v = Vertx.vertx();
+    nodes.add(v);
+    return v;
+  }
+
+  private RedisBus bus(String redisUrl) {
+    RedisBus bus = RedisBus.start(node(), redisUrl);
+    buses.add(bus);
+    return bus;
+  }
+
+  private int redisSubscribers(String t) {
+    var reply = admin.send(Request.cmd(Command.PUBSUB).arg("NUMSUB").arg("ultrachat." + t)).await();
+    return reply.get(1).toInteger();
+  }
+
+  private static void waitFor(BooleanSupplier condition, String what) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Gives a duplicate, if there were one, time to arrive before the counts are checked. */
+  private static void settle() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
