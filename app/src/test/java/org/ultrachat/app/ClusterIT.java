@@ -38,6 +38,7 @@ class ClusterIT {
   private static final List<ClusterNode> nodes = new ArrayList<>();
   private static Vertx clients;
   private static TcpProxy redisProxy;
+  private static Map<String, String> env;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -49,7 +50,7 @@ class ClusterIT {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     // Every node shares the store, the bus and the master key; nothing else is configured.
-    Map<String, String> env = Map.of(
+    env = Map.of(
         "ULTRACHAT_DB_URL", pg.url(),
         "ULTRACHAT_REDIS_URL", "redis://127.0.0.1:" + redisProxy.port(),
         "ULTRACHAT_MASTER_KEY", Base64.getEncoder().encodeToString(key));
@@ -162,6 +163,66 @@ class ClusterIT {
     assertThat(danOnOne.seqs(channel)).isSorted().doesNotHaveDuplicates();
     danOnOne.close();
     eveOnTwo.close();
+  }
+
+  @Test
+  void aKilledNodesClientsResumeOnAnotherWithNoGapNoDuplicateAndRetriedSendsStoredOnce() throws Exception {
+    ClusterNode doomed = ClusterNode.start("node-4", dir, env).awaitReady();
+    Http one = new Http(nodes.get(0).port);
+    String fay = account(one, "fay");
+    String gus = account(one, "gus");
+    String hal = account(one, "hal");
+    String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "kill"), fay))
+        .getString("id");
+    ok(one.send("POST", "/v1/channels/" + channel + "/join", null, gus));
+    ok(one.send("POST", "/v1/channels/" + channel + "/join", null, hal));
+    RealtimeClient fayOnOne = RealtimeClient.connect(clients, nodes.get(0).port, fay);
+    RealtimeClient gusOnDoomed = RealtimeClient.connect(clients, doomed.port, gus);
+    RealtimeClient halOnDoomed = RealtimeClient.connect(clients, doomed.port, hal);
+    fayOnOne.live();
+    gusOnDoomed.live();
+    halOnDoomed.live();
+
+    // A writer on a surviving node keeps sending while the node dies.
+    Set<Long> acked = ConcurrentHashMap.newKeySet();
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    Future<?> fayDone = writer.submit(() -> {
+      for (int n = 0; n < 60; n++) {
+        acked.add(fayOnOne.sendMessage(channel, "fay-" + n, "fay " + n).getLong("seq"));
+      }
+    });
+    for (int n = 0; n < 5; n++) {
+      acked.add(halOnDoomed.sendMessage(channel, "hal-" + n, "hal " + n).getLong("seq"));
+    }
+    // The last send is in flight when the node dies: it may or may not have been stored.
+    halOnDoomed.send(new JsonObject().put("type", "send").put("id", RealtimeClient.newId("s")).put("channelId", channel)
+        .put("clientId", "hal-5").put("body", "hal 5"));
+    doomed.kill();
+
+    List<Long> beforeKill = gusOnDoomed.seqs(channel);
+    long lastSeen = beforeKill.isEmpty() ? 0 : beforeKill.get(beforeKill.size() - 1);
+    RealtimeClient gusOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, gus);
+    gusOnTwo.hello();
+    gusOnTwo.send(new JsonObject().put("type", "resume").put("id", RealtimeClient.newId("r"))
+        .put("channels", new JsonObject().put(channel, lastSeen)));
+    RealtimeClient halOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, hal);
+    halOnTwo.live();
+    // The retry carries the same client id: stored once whether or not the first try was.
+    acked.add(halOnTwo.sendMessage(channel, "hal-5", "hal 5").getLong("seq"));
+    fayDone.get();
+    writer.shutdown();
+
+    List<Long> afterKill = gusOnTwo.awaitSeqs(channel, acked.stream().filter(s -> s > lastSeen).toList());
+    List<Long> seen = new ArrayList<>(beforeKill);
+    seen.addAll(afterKill);
+    assertThat(seen).as("what gus saw on both nodes: in order, each once").isSorted().doesNotHaveDuplicates();
+    assertThat(seen).as("every acked message delivered or recovered").containsAll(acked);
+    List<String> bodies = ok(one.get("/v1/channels/" + channel + "/messages?limit=100", fay)).getJsonArray("messages")
+        .stream().map(m -> ((JsonObject) m).getString("body")).toList();
+    assertThat(bodies).as("stored once each").doesNotHaveDuplicates().contains("hal 5").hasSize(66);
+    for (RealtimeClient c : List.of(fayOnOne, gusOnDoomed, halOnDoomed, gusOnTwo, halOnTwo)) {
+      c.close();
+    }
   }
 
   private static void awaitMetric(ClusterNode node, String metric, int value) throws InterruptedException {
