@@ -38,6 +38,7 @@ class ClusterIT {
   private static final List<ClusterNode> nodes = new ArrayList<>();
   private static Vertx clients;
   private static TcpProxy redisProxy;
+  private static TcpProxy pgProxy;
   private static Map<String, String> env;
 
   @BeforeAll
@@ -47,11 +48,12 @@ class ClusterIT {
     clients = Vertx.vertx();
     // The nodes reach Redis through a proxy the fault tests cut.
     redisProxy = new TcpProxy(clients, redis.getHost(), redis.getPort()).start();
+    pgProxy = new TcpProxy(clients, pg.host(), pg.port()).start();
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     // Every node shares the store, the bus and the master key; nothing else is configured.
     env = Map.of(
-        "ULTRACHAT_DB_URL", pg.url(),
+        "ULTRACHAT_DB_URL", pg.url("127.0.0.1", pgProxy.port()),
         "ULTRACHAT_REDIS_URL", "redis://127.0.0.1:" + redisProxy.port(),
         "ULTRACHAT_MASTER_KEY", Base64.getEncoder().encodeToString(key));
     // The first node migrates the schema and makes the signing key; the others join it.
@@ -222,6 +224,62 @@ class ClusterIT {
     assertThat(bodies).as("stored once each").doesNotHaveDuplicates().contains("hal 5").hasSize(66);
     for (RealtimeClient c : List.of(fayOnOne, gusOnDoomed, halOnDoomed, gusOnTwo, halOnTwo)) {
       c.close();
+    }
+  }
+
+  @Test
+  void withPostgresDownSendsFailClearlyAreNeverAckedAndEverythingRecoversByItself() throws Exception {
+    Http one = new Http(nodes.get(0).port);
+    String ivy = account(one, "ivy");
+    String jon = account(one, "jon");
+    String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "pgdown"), ivy))
+        .getString("id");
+    ok(one.send("POST", "/v1/channels/" + channel + "/join", null, jon));
+    RealtimeClient ivyOnOne = RealtimeClient.connect(clients, nodes.get(0).port, ivy);
+    RealtimeClient jonOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, jon);
+    ivyOnOne.live();
+    jonOnTwo.live();
+    Set<Long> acked = new HashSet<>();
+    acked.add(ivyOnOne.sendMessage(channel, "ivy-0", "ivy 0").getLong("seq"));
+
+    pgProxy.cut();
+    for (ClusterNode node : nodes) {
+      assertThat(new Http(node.port).get("/health/ready").statusCode()).as(node.name + " readiness").isEqualTo(503);
+    }
+    String id = RealtimeClient.newId("s");
+    ivyOnOne.send(new JsonObject().put("type", "send").put("id", id).put("channelId", channel)
+        .put("clientId", "ivy-1").put("body", "ivy 1"));
+    JsonObject answer = ivyOnOne.await(f -> id.equals(f.getString("id")), RealtimeClient.WAIT);
+    assertThat(answer.getString("type")).as(answer.encode()).isEqualTo("error");
+    assertThat(answer.getInteger("status")).as(answer.encode()).isEqualTo(503);
+    var rest = one.post("/v1/channels/" + channel + "/messages", new JsonObject().put("body", "by REST"), ivy);
+    assertThat(rest.statusCode()).as(rest.body()).isEqualTo(503);
+    assertThat(rest.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+    pgProxy.start();
+    for (ClusterNode node : nodes) {
+      awaitReady(node);
+    }
+    // The client retries the failed send with its client id: stored once, acked now.
+    acked.add(ivyOnOne.sendMessage(channel, "ivy-1", "ivy 1").getLong("seq"));
+    acked.add(ivyOnOne.sendMessage(channel, "ivy-2", "ivy 2").getLong("seq"));
+    List<Long> seqs = jonOnTwo.awaitSeqs(channel, acked);
+    assertThat(seqs).isSorted().doesNotHaveDuplicates();
+    List<String> bodies = ok(one.get("/v1/channels/" + channel + "/messages?limit=100", ivy)).getJsonArray("messages")
+        .stream().map(m -> ((JsonObject) m).getString("body")).toList();
+    assertThat(bodies).containsExactlyInAnyOrder("ivy 0", "ivy 1", "ivy 2");
+    ivyOnOne.close();
+    jonOnTwo.close();
+  }
+
+  private static void awaitReady(ClusterNode node) throws InterruptedException {
+    Http http = new Http(node.port);
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (http.get("/health/ready").statusCode() != 200) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(node.name + " did not become ready again:\n" + node.logTail());
+      }
+      Thread.sleep(100);
     }
   }
 

@@ -49,10 +49,12 @@ final class Problems {
     if (failure instanceof ProblemException p) {
       return p;
     }
-    if (org.ultrachat.platform.store.Database.isBusy(failure)) {
+    if (org.ultrachat.platform.store.Database.isUnavailable(failure)) {
       // The store's pool is overloaded (more waiting than it queues, or a wait for a connection that
-      // timed out): load to shed, not a fault (503, retry later).
-      return new ProblemException.Unavailable("the server is busy; retry shortly");
+      // timed out), or the database cannot be reached: not the client's fault and not a bug (503,
+      // retry later; nothing was written).
+      return new ProblemException.Unavailable(org.ultrachat.platform.store.Database.isBusy(failure)
+          ? "the server is busy; retry shortly" : "the store cannot be reached; retry shortly");
     }
     if (failure instanceof DecodeException) {
       return new ProblemException.BadInput("the body is not valid JSON");

@@ -131,8 +131,9 @@ final class Frames {
     if (failure instanceof Refused r) {
       return error(id, r.code, r.status, r.getMessage());
     }
-    if (org.ultrachat.platform.store.Database.isBusy(failure)) {
-      return error(id, "unavailable", 503, "the server is busy; retry shortly");
+    if (org.ultrachat.platform.store.Database.isUnavailable(failure)) {
+      return error(id, "unavailable", 503, org.ultrachat.platform.store.Database.isBusy(failure)
+          ? "the server is busy; retry shortly" : "the store cannot be reached; retry shortly");
     }
     if (failure instanceof ProblemException p) {
       JsonObject frame = error(id, codeOf(p.status()), p.status(), p.detail());

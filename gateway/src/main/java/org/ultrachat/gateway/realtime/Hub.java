@@ -138,7 +138,7 @@ final class Hub {
       }
       return Future.all(anchored).map(done -> ids);
     }).onSuccess(ids -> hello(c, ws)).onFailure(e -> {
-      if (!org.ultrachat.platform.store.Database.isBusy(e)) {
+      if (!org.ultrachat.platform.store.Database.isUnavailable(e)) {
         LOG.atWarn().setCause(e).addKeyValue("connection", c.id).log("could not open the channels of a connection");
       }
       c.send(Frames.error(Optional.empty(), "unavailable", 503, "the server cannot load your channels now; reconnect later"));

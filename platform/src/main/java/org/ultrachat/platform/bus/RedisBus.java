@@ -2,6 +2,7 @@ package org.ultrachat.platform.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -93,20 +94,27 @@ public final class RedisBus implements Bus {
     });
   }
 
-  private synchronized Future<RedisConnection> publishingLink() {
-    if (publishing == null) {
-      Future<RedisConnection> link = client.connect();
-      publishing = link;
-      link.onComplete(ar -> {
-        if (ar.failed()) {
-          forgetPublishing(link);
-        } else {
-          ar.result().exceptionHandler(e -> forgetPublishing(link));
-          ar.result().endHandler(v -> forgetPublishing(link));
-        }
-      });
+  // Never calls the Redis client while holding this object's lock: the client calls back into
+  // this object (end and exception handlers) while holding locks of its own.
+  private Future<RedisConnection> publishingLink() {
+    Promise<RedisConnection> promise = Promise.promise();
+    synchronized (this) {
+      if (publishing != null) {
+        return publishing;
+      }
+      publishing = promise.future();
     }
-    return publishing;
+    Future<RedisConnection> link = promise.future();
+    client.connect().onComplete(ar -> {
+      if (ar.failed()) {
+        forgetPublishing(link);
+      } else {
+        ar.result().exceptionHandler(e -> forgetPublishing(link));
+        ar.result().endHandler(v -> forgetPublishing(link));
+      }
+      promise.handle(ar);
+    });
+    return link;
   }
 
   private void forgetPublishing(Future<RedisConnection> link) {
@@ -195,16 +203,18 @@ public final class RedisBus implements Bus {
       conn.endHandler(v -> lost(conn, null));
       List<String> topics;
       boolean reconnected;
+      boolean stale;
       synchronized (this) {
-        if (closed) {
-          conn.close();
-          return;
-        }
-        subscriber = conn;
+        stale = closed;
+        subscriber = stale ? null : conn;
         topics = List.copyOf(interest.keySet());
         reconnected = everConnected;
         everConnected = true;
         backoffMs = MIN_BACKOFF_MS;
+      }
+      if (stale) {
+        conn.close();
+        return;
       }
       if (!topics.isEmpty()) {
         Request subscribe = Request.cmd(Command.SUBSCRIBE);

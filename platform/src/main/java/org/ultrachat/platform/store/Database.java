@@ -190,6 +190,23 @@ public final class Database {
   }
 
   /**
+   * @return whether a failure means the store cannot serve now, so the caller should answer 503
+   *     and may retry: the pool is too busy ({@link #isBusy}), or the database cannot be reached
+   *     (refused or timed-out connects, a connection that closed under the request)
+   */
+  public static boolean isUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (isBusy(t) || t instanceof java.net.ConnectException || t instanceof io.netty.channel.ConnectTimeoutException
+          || t instanceof io.vertx.sqlclient.ClosedConnectionException
+          || t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof java.net.SocketException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * @return whether a failure is a unique-constraint violation, on either engine (PostgreSQL
    *     SQLSTATE 23505, SQLite SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY)
    */
