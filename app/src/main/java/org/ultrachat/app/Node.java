@@ -123,6 +123,8 @@ public final class Node {
       // One node: events stay in the process. A cluster: Redis pub/sub carries them between nodes.
       Bus bus = config.optional(Setting.REDIS_URL).<Bus>map(url -> RedisBus.start(vertx, url))
           .orElseGet(() -> new LocalBus(vertx));
+      // Invalidations from other nodes travel on the bus: when it may have lost some, start afresh.
+      bus.onReset(caches::invalidateAll);
       if (bus instanceof RedisBus redisBus) {
         Gauge.builder("ultrachat.bus.redis.connected", redisBus, b -> b.connected() ? 1 : 0)
             .description("1 while this node's subscription link to Redis is up").register(registry);

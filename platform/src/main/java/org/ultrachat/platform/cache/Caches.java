@@ -22,6 +22,7 @@ public final class Caches {
   private final CacheSpec fallback;
   private final Map<String, CacheSpec> specs;
   private final MeterRegistry registry;
+  private final java.util.List<AsyncCache<?, ?>> built = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Caches(CacheSpec fallback, Map<String, CacheSpec> specs, MeterRegistry registry) {
     this.fallback = Objects.requireNonNull(fallback, "fallback");
@@ -67,6 +68,16 @@ public final class Caches {
     spec.maxSize().ifPresent(builder::maximumSize);
     AsyncCache<K, V> cache = builder.buildAsync();
     CaffeineCacheMetrics.monitor(registry, cache.synchronous(), name);
+    built.add(cache);
     return cache;
+  }
+
+  /**
+   * Empties every cache made here. For when invalidations from other nodes may have been lost
+   * (the bus link dropped or came back): the caches that decide access must not outlive a
+   * removal this node did not hear of.
+   */
+  public void invalidateAll() {
+    built.forEach(cache -> cache.synchronous().invalidateAll());
   }
 }
