@@ -19,6 +19,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import java.util.Optional;
 import org.ultrachat.auth.AuthModule;
 import org.ultrachat.chat.ChatModule;
@@ -131,9 +133,14 @@ public final class Node {
         Gauge.builder("ultrachat.bus.redis.topics", redisBus, RedisBus::topics)
             .description("Topics this node holds a Redis subscription for").register(registry);
       }
+      // Rate limit buckets: in memory on one node; in Redis for a cluster, so nodes share a quota.
+      RateLimiter.Factory limiters = config.optional(Setting.REDIS_URL)
+          .map(url -> RateLimiter.Factory.redis(vertx, Redis.createClient(vertx,
+              new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(10_000))))
+          .orElseGet(RateLimiter.Factory::inMemory);
       Optional<AuthModule> auth = services.contains("auth")
           ? Optional.of(AuthModule.start(vertx, config, database, protection, audit,
-              RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_LOGIN)), caches, bus).await())
+              limiters.create("login", RateLimit.of(config, Setting.RATE_LIMIT_LOGIN)), caches, bus).await())
           : Optional.empty();
 
       // Message writes commit in groups: many sends, one transaction, each acked after its commit.
@@ -177,7 +184,7 @@ public final class Node {
         auth.ifPresent(a -> mounts.add(a.routes()));
         chat.ifPresent(c -> mounts.add(c.routes()));
         realtime = chat.map(c -> Realtime.create(config, registry, chatLink(c), authenticator, bus));
-        Edge.Parts parts = new Edge.Parts(config, registry, readiness, authenticator, mounts, EdgeLimits.inMemory(config),
+        Edge.Parts parts = new Edge.Parts(config, registry, readiness, authenticator, mounts, EdgeLimits.of(config, limiters),
             realtime);
         port = Gateway.start(vertx, parts).await();
         edge = Optional.of(parts);

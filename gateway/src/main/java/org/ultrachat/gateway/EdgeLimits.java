@@ -26,9 +26,14 @@ public record EdgeLimits(RateLimiter apiByAddress, RateLimiter authByAddress, Ra
    *     spread over several nodes gets each node's rate
    */
   public static EdgeLimits inMemory(Config config) {
+    return of(config, RateLimiter.Factory.inMemory());
+  }
+
+  /** @return the configured limiters, made by {@code factory} (in memory, or shared through Redis) */
+  public static EdgeLimits of(Config config, RateLimiter.Factory factory) {
     return new EdgeLimits(
-        RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_API_IP)),
-        RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_AUTH)),
-        RateLimiter.inMemory(RateLimit.of(config, Setting.RATE_LIMIT_API_USER)));
+        factory.create("api-ip", RateLimit.of(config, Setting.RATE_LIMIT_API_IP)),
+        factory.create("auth-ip", RateLimit.of(config, Setting.RATE_LIMIT_AUTH)),
+        factory.create("api-user", RateLimit.of(config, Setting.RATE_LIMIT_API_USER)));
   }
 }

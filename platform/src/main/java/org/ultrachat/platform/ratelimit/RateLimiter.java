@@ -58,4 +58,29 @@ public interface RateLimiter {
   static RateLimiter inMemory(RateLimit rate, TimeMeter clock, long maxKeys) {
     return new InMemoryRateLimiter(rate, clock, maxKeys);
   }
+
+  /**
+   * @param name names the limit in Redis keys ({@code ultrachat:rate:<name>:<key>}); limiters
+   *             with the same name on different nodes share their buckets
+   * @return a limiter whose buckets live in Redis, shared by every node, deciding with in-memory
+   *     buckets of this node while Redis is unreachable
+   */
+  static RateLimiter redis(io.vertx.core.Vertx vertx, io.vertx.redis.client.Redis redis, String name, RateLimit rate) {
+    return new RedisRateLimiter(vertx, redis, name, rate, inMemory(rate));
+  }
+
+  /** Makes a node's limiters: in this process, or in Redis for a cluster. */
+  interface Factory {
+    RateLimiter create(String name, RateLimit rate);
+
+    /** @return a factory of in-memory limiters (the name is not needed) */
+    static Factory inMemory() {
+      return (name, rate) -> RateLimiter.inMemory(rate);
+    }
+
+    /** @return a factory of limiters sharing their buckets through Redis */
+    static Factory redis(io.vertx.core.Vertx vertx, io.vertx.redis.client.Redis redis) {
+      return (name, rate) -> RateLimiter.redis(vertx, redis, name, rate);
+    }
+  }
 }
