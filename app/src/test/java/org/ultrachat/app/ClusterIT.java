@@ -272,6 +272,78 @@ class ClusterIT {
     jonOnTwo.close();
   }
 
+  @Test
+  void aNodeStoppedGracefullyAnswersEverySendItReadAndItsClientsLoseAndDoubleNothing() throws Exception {
+    ClusterNode leaving = ClusterNode.start("node-5", dir, env).awaitReady();
+    Http one = new Http(nodes.get(0).port);
+    String kim = account(one, "kim");
+    String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "drain"), kim))
+        .getString("id");
+    RealtimeClient kimOnLeaving = RealtimeClient.connect(clients, leaving.port, kim);
+    kimOnLeaving.live();
+
+    // Sends go out every few milliseconds, without waiting for acks, while the node is told to stop.
+    int total = 60;
+    java.util.Map<String, String> frameIdByClientId = new java.util.LinkedHashMap<>();
+    Thread sender = Thread.ofPlatform().start(() -> {
+      for (int n = 0; n < total; n++) {
+        String clientId = "kim-" + n;
+        String id = RealtimeClient.newId("s");
+        synchronized (frameIdByClientId) {
+          frameIdByClientId.put(clientId, id);
+        }
+        try {
+          kimOnLeaving.send(new JsonObject().put("type", "send").put("id", id).put("channelId", channel)
+              .put("clientId", clientId).put("body", "kim " + n));
+        } catch (RuntimeException closed) {
+          return;
+        }
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    Thread.sleep(60);
+    leaving.stop();
+    sender.join();
+
+    assertThat(kimOnLeaving.closeCode().get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1001);
+    assertThat(kimOnLeaving.frames(f -> "goaway".equals(f.getString("type")))).hasSize(1);
+    List<String> acked = new ArrayList<>();
+    List<String> toRetry = new ArrayList<>();
+    synchronized (frameIdByClientId) {
+      frameIdByClientId.forEach((clientId, id) -> {
+        List<JsonObject> answers = kimOnLeaving.frames(f -> id.equals(f.getString("id")));
+        assertThat(answers).as("at most one answer for " + clientId).hasSizeLessThanOrEqualTo(1);
+        if (!answers.isEmpty() && "ack".equals(answers.get(0).getString("type"))) {
+          acked.add(clientId);
+        } else {
+          if (!answers.isEmpty()) {
+            assertThat(answers.get(0).getInteger("status")).as("a clear error: " + answers.get(0)).isEqualTo(503);
+          }
+          toRetry.add(clientId);
+        }
+      });
+    }
+    assertThat(acked).as("sends read before the stop were acked").isNotEmpty();
+
+    // The client goes to another node and sends again everything not acked, with the same client ids.
+    RealtimeClient kimOnOne = RealtimeClient.connect(clients, nodes.get(0).port, kim);
+    kimOnOne.live();
+    for (String clientId : toRetry) {
+      kimOnOne.sendMessage(channel, clientId, "kim " + clientId.substring(4));
+    }
+    for (int n = frameIdByClientId.size(); n < total; n++) {
+      kimOnOne.sendMessage(channel, "kim-" + n, "kim " + n);
+    }
+    List<String> bodies = ok(one.get("/v1/channels/" + channel + "/messages?limit=100", kim)).getJsonArray("messages")
+        .stream().map(m -> ((JsonObject) m).getString("body")).toList();
+    assertThat(bodies).as("every send stored exactly once").hasSize(total).doesNotHaveDuplicates();
+    kimOnOne.close();
+  }
+
   private static void awaitReady(ClusterNode node) throws InterruptedException {
     Http http = new Http(node.port);
     long deadline = System.currentTimeMillis() + 30_000;
@@ -287,11 +359,25 @@ class ClusterIT {
     Http http = new Http(node.port);
     String line = metric + " " + value + ".0";
     long deadline = System.currentTimeMillis() + 20_000;
-    while (!http.get("/metrics").body().lines().anyMatch(line::equals)) {
+    while (!metricsOf(node, http).lines().anyMatch(line::equals)) {
       if (System.currentTimeMillis() > deadline) {
         throw new AssertionError(node.name + " never reported " + line + ":\n" + node.logTail());
       }
       Thread.sleep(100);
+    }
+  }
+
+  private static String metricsOf(ClusterNode node, Http http) {
+    try {
+      return http.get("/metrics").body();
+    } catch (java.io.UncheckedIOException e) {
+      try {
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", node.name + "-threads.txt"), node.threadDump());
+      } catch (java.io.IOException ignored) {
+        // the assertion below still says what happened
+      }
+      throw new AssertionError(node.name + " did not answer /metrics (threads in target/" + node.name
+          + "-threads.txt):\n" + node.logTail(), e);
     }
   }
 

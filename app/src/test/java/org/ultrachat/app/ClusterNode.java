@@ -50,7 +50,8 @@ final class ClusterNode implements AutoCloseable {
 
   /** Waits until {@code /health/ready} answers 200; fails with the node's log when it does not within a minute. */
   ClusterNode awaitReady() {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
@@ -80,6 +81,27 @@ final class ClusterNode implements AutoCloseable {
       process.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the process as an operator or orchestrator does (SIGTERM) and waits for it to exit. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new AssertionError(name + " did not stop within 30 s of SIGTERM:\n" + logTail());
+    }
+  }
+
+  /** @return the node's threads as {@code jcmd Thread.print} shows them, for a failure message */
+  String threadDump() {
+    try {
+      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+      String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      return out;
+    } catch (IOException | InterruptedException e) {
+      return "(no thread dump: " + e + ")";
     }
   }
 

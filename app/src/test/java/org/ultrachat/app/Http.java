@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 
 /** A plain HTTP client for end-to-end tests against a running node. */
 final class Http {
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the JDK client otherwise tries an h2c upgrade, which at times left a large answer
+  // (/metrics) hanging until the server's idle timeout.
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   Http(int port) {

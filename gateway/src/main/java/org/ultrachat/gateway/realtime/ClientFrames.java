@@ -58,9 +58,20 @@ final class ClientFrames {
     Optional<String> id = Optional.ofNullable(frame.getString("id"));
     Future<Void> work;
     try {
+      if (hub.draining() && type.equals("send")) {
+        // Everything read before the goaway is finished; nothing new is started.
+        throw new ProblemException.Unavailable("the server is shutting down; reconnect and send again with the same clientId");
+      }
       work = act(c, type, id, frame);
     } catch (RuntimeException e) {
       work = Future.failedFuture(e);
+    }
+    if (!work.isComplete()) {
+      c.inFlight++;
+      work.onComplete(done -> {
+        c.inFlight--;
+        hub.settled(c);
+      });
     }
     work.onFailure(e -> {
       JsonObject error = Frames.error(id, e);

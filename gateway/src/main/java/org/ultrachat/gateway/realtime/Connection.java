@@ -55,6 +55,8 @@ final class Connection {
   boolean ready;
   boolean started;
   boolean closed;
+  /** Frames read but not yet answered (a send waiting for its commit): a draining node waits for them. */
+  int inFlight;
   private final RateLimit frameRate;
   /**
    * The frame budget as a generic cell rate algorithm, which is a token bucket of

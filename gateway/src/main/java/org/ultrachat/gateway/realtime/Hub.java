@@ -34,6 +34,8 @@ final class Hub {
   static final int PAGE = 100;
   /** How long an early event waits for the ones before it before the store is asked. */
   static final long GAP_GRACE_MS = 50;
+  /** How long a draining hub waits for sends in flight before it closes the sockets anyway. */
+  static final long DRAIN_CAP_MS = 10_000;
   static final long AUTH_RECHECK_MS = 60_000;
   /**
    * Initial capacity of the sets of connections per user, session, watched user and channel feed:
@@ -53,6 +55,8 @@ final class Hub {
   private final Map<String, Set<Connection>> bySession = new HashMap<>();
   private final Map<String, Set<Connection>> watchers = new HashMap<>();
   private final Map<String, Bus.Subscription> presenceTopics = new HashMap<>();
+  private Promise<Void> drained;
+  private String drainReason;
   private final Set<Connection> all = new LinkedHashSet<>();
 
   /** One channel followed by sockets of this loop. */
@@ -187,6 +191,7 @@ final class Hub {
     if (!all.remove(c)) {
       return;
     }
+    checkDrained();
     node.metrics.connections.decrementAndGet();
     node.limits.close(c.userId(), c.address);
     for (String channelId : List.copyOf(c.channels.keySet())) {
@@ -215,12 +220,47 @@ final class Hub {
     }
   }
 
-  /** Tells every client to reconnect elsewhere after a jittered delay, then closes its socket. */
-  void goAway(String reason) {
-    for (Connection c : List.copyOf(all)) {
-      c.send(new JsonObject().put("type", "goaway").put("reason", reason)
-          .put("reconnectAfterMs", ThreadLocalRandom.current().nextLong(500, 10_000)));
-      c.close(1001, reason);
+  /**
+   * Drains the hub for a shutdown: tells every client to reconnect elsewhere after a jittered
+   * delay, refuses new sends from then on, and closes each socket once the frames it sent before
+   * are answered (a send in flight ends as its ack or its error), or after {@link #DRAIN_CAP_MS}.
+   *
+   * @return done when every socket of this hub is closed or closing
+   */
+  Future<Void> goAway(String reason) {
+    if (drained == null) {
+      drained = Promise.promise();
+      drainReason = reason;
+      for (Connection c : List.copyOf(all)) {
+        c.send(new JsonObject().put("type", "goaway").put("reason", reason)
+            .put("reconnectAfterMs", ThreadLocalRandom.current().nextLong(500, 10_000)));
+        settled(c);
+      }
+      long cap = vertx.setTimer(DRAIN_CAP_MS, id -> {
+        List.copyOf(all).forEach(c -> c.close(1001, reason));
+        drained.tryComplete();
+      });
+      drained.future().onComplete(done -> vertx.cancelTimer(cap));
+      checkDrained();
+    }
+    return drained.future();
+  }
+
+  boolean draining() {
+    return drained != null;
+  }
+
+  /** A frame of the connection was answered: while draining, a connection with nothing in flight is closed. */
+  void settled(Connection c) {
+    if (drained != null && c.inFlight == 0 && !c.closed) {
+      c.close(1001, drainReason);
+    }
+    checkDrained();
+  }
+
+  private void checkDrained() {
+    if (drained != null && all.stream().allMatch(c -> c.closed)) {
+      drained.tryComplete();
     }
   }
 

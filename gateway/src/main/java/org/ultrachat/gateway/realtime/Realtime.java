@@ -42,6 +42,7 @@ public final class Realtime {
   final RealtimeMetrics metrics;
   final ConnectionLimits limits;
   final Presence presence = new Presence();
+  private volatile boolean draining;
   final ChatLink chat;
   final Authenticator authenticator;
   final Bus bus;
@@ -99,18 +100,18 @@ public final class Realtime {
   }
 
   /**
-   * Tells every connected client to reconnect (after a jittered delay) and closes the sockets;
-   * for shutdown and drain.
+   * Drains the node's WebSockets for a shutdown: refuses new connections and new sends, tells
+   * every client to reconnect elsewhere (with jitter), and closes each socket once its sends in
+   * flight are acked or failed.
+   *
+   * @return done when every socket is closed or closing (at most {@link Hub#DRAIN_CAP_MS} later)
    */
   public Future<Void> goAway(String reason) {
+    draining = true;
     List<Future<Void>> done = new ArrayList<>();
     hubs.forEach((thread, hub) -> {
-      Context context = hub.context;
       io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
-      context.runOnContext(v -> {
-        hub.goAway(reason);
-        p.complete();
-      });
+      hub.context.runOnContext(v -> hub.goAway(reason).onComplete(p));
       done.add(p.future());
     });
     return Future.all(done).mapEmpty();
@@ -119,6 +120,11 @@ public final class Realtime {
   /** The handshake: Origin, credential, connection limits, then the upgrade. Runs before any body handling. */
   public void handshake(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    if (draining) {
+      metrics.refused("draining");
+      ctx.fail(new ProblemException.Unavailable("the server is shutting down; connect to another node"));
+      return;
+    }
     String origin = request.getHeader(HttpHeaders.ORIGIN);
     if (origin != null && !originAllowed(origin, request)) {
       metrics.refused("origin");
