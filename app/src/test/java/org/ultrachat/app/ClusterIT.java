@@ -344,6 +344,31 @@ class ClusterIT {
     kimOnOne.close();
   }
 
+  @Test
+  void aLogoutOnOneNodeClosesTheSessionsSocketOnAnother() throws Exception {
+    Http one = new Http(nodes.get(0).port);
+    String password = "lia password long";
+    ok(one.post("/v1/auth/register", new JsonObject().put("username", "lia").put("password", password), null));
+    String token = ok(one.post("/v1/auth/login", new JsonObject().put("username", "lia").put("password", password), null))
+        .getString("accessToken");
+    RealtimeClient liaOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, token);
+    liaOnTwo.live();
+    Http three = new Http(nodes.get(2).port);
+    assertThat(three.get("/v1/channels", token).statusCode()).isEqualTo(200);
+    // Nodes two and three have now cached the session as valid.
+
+    var out = one.send("POST", "/v1/auth/logout", new JsonObject(), token);
+    assertThat(out.statusCode()).as(out.body()).isBetween(200, 204);
+
+    assertThat(liaOnTwo.closeCode().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4001);
+    // Another node refuses the token as soon as the bus brings the change, not when its 30 s cache expires.
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (three.get("/v1/channels", token).statusCode() != 401) {
+      assertThat(System.currentTimeMillis()).as("node three still accepts the ended session").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
   private static void awaitReady(ClusterNode node) throws InterruptedException {
     Http http = new Http(node.port);
     long deadline = System.currentTimeMillis() + 30_000;

@@ -3,8 +3,8 @@ package org.ultrachat.auth;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.Optional;
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 import org.ultrachat.platform.bus.Bus;
 import org.ultrachat.platform.cache.Caches;
 
@@ -32,6 +32,14 @@ final class Credentials {
     this.users = caches.async("users");
     this.sessions = caches.async("sessions");
     this.personalTokens = caches.async("personal-tokens");
+    // Changes made on other nodes: forget them here too, so REST requests see them at once.
+    bus.subscribe(Bus.CREDENTIALS_TOPIC, this::forget);
+  }
+
+  /** Forgets the user or session a {@link Bus#CREDENTIALS_TOPIC} event names. */
+  void forget(JsonObject change) {
+    Optional.ofNullable(change.getString("userId")).ifPresent(this::invalidateUser);
+    Optional.ofNullable(change.getString("sessionId")).ifPresent(this::invalidateSession);
   }
 
   Future<Optional<User>> user(String id) {

@@ -56,6 +56,11 @@ final class TokenAuthenticator implements Authenticator {
         }));
   }
 
+  @Override
+  public void forget(io.vertx.core.json.JsonObject credentialsChange) {
+    credentials.forget(credentialsChange);
+  }
+
   private Future<Caller> personal(String token, Instant now) {
     return credentials.personalToken(Secrets.hash(token)).compose(pat -> {
       if (pat.isEmpty() || !pat.get().usableAt(now)) {

@@ -535,6 +535,8 @@ final class Hub {
   }
 
   private void credentialsChanged(JsonObject change) {
+    // The event may come from another node before this node's caches heard of it: forget first.
+    node.authenticator.forget(change);
     List<Connection> affected = new ArrayList<>();
     Optional.ofNullable(change.getString("userId")).map(byUser::get).ifPresent(affected::addAll);
     Optional.ofNullable(change.getString("sessionId")).map(bySession::get).ifPresent(affected::addAll);

@@ -26,6 +26,14 @@ public interface Authenticator {
     return Future.failedFuture(new ProblemException.Unauthorized("this node has no authentication configured"));
   }
 
+  /**
+   * Forgets what this node cached about the user or session a credentials change names (a
+   * {@link org.ultrachat.platform.bus.Bus#CREDENTIALS_TOPIC} event, possibly from another node),
+   * so that the next check reads the store. Called before re-checking open connections.
+   */
+  default void forget(io.vertx.core.json.JsonObject credentialsChange) {
+  }
+
   /** An authenticator for a node with no auth service: every protected route answers 401. */
   static Authenticator refuseAll() {
     return ctx -> Future.failedFuture(new ProblemException.Unauthorized("this node has no authentication configured"));
