@@ -134,9 +134,10 @@ public final class Node {
             .description("Topics this node holds a Redis subscription for").register(registry);
       }
       // Rate limit buckets: in memory on one node; in Redis for a cluster, so nodes share a quota.
-      RateLimiter.Factory limiters = config.optional(Setting.REDIS_URL)
-          .map(url -> RateLimiter.Factory.redis(vertx, Redis.createClient(vertx,
-              new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(10_000))))
+      // One client for the cluster's shared state (rate limit buckets, presence); the bus has its own.
+      Optional<Redis> redis = config.optional(Setting.REDIS_URL).map(url -> Redis.createClient(vertx,
+          new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(10_000)));
+      RateLimiter.Factory limiters = redis.map(r -> RateLimiter.Factory.redis(vertx, r))
           .orElseGet(RateLimiter.Factory::inMemory);
       Optional<AuthModule> auth = services.contains("auth")
           ? Optional.of(AuthModule.start(vertx, config, database, protection, audit,
@@ -183,7 +184,7 @@ public final class Node {
         List<ApiRoutes.Mount> mounts = new ArrayList<>();
         auth.ifPresent(a -> mounts.add(a.routes()));
         chat.ifPresent(c -> mounts.add(c.routes()));
-        realtime = chat.map(c -> Realtime.create(config, registry, chatLink(c), authenticator, bus));
+        realtime = chat.map(c -> Realtime.create(vertx, config, registry, chatLink(c), authenticator, bus, redis));
         Edge.Parts parts = new Edge.Parts(config, registry, readiness, authenticator, mounts, EdgeLimits.of(config, limiters),
             realtime);
         port = Gateway.start(vertx, parts).await();

@@ -369,6 +369,50 @@ class ClusterIT {
     }
   }
 
+  @Test
+  void presenceIsTheSameOnEveryNodeAndCountsEveryNodesConnections() {
+    Http one = new Http(nodes.get(0).port);
+    String password = "mia password long";
+    String miaId = ok(one.post("/v1/auth/register", new JsonObject().put("username", "mia").put("password", password),
+        null)).getString("id");
+    String mia = ok(one.post("/v1/auth/login", new JsonObject().put("username", "mia").put("password", password), null))
+        .getString("accessToken");
+    String ned = account(one, "ned");
+    RealtimeClient nedOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, ned);
+    nedOnTwo.live();
+    assertThat(watch(nedOnTwo, miaId)).isEqualTo("offline");
+
+    RealtimeClient miaOnOne = RealtimeClient.connect(clients, nodes.get(0).port, mia);
+    miaOnOne.live();
+    nedOnTwo.next(f -> isPresence(f, miaId, "online"));
+    miaOnOne.send(new JsonObject().put("type", "presence").put("status", "away"));
+    nedOnTwo.next(f -> isPresence(f, miaId, "away"));
+
+    RealtimeClient miaOnThree = RealtimeClient.connect(clients, nodes.get(2).port, mia);
+    miaOnThree.live();
+    nedOnTwo.next(f -> isPresence(f, miaId, "online"));
+    miaOnOne.close();
+    // Node one no longer has her, but node three does: she stays online.
+    assertThat(watch(nedOnTwo, miaId)).isEqualTo("online");
+    miaOnThree.close();
+    nedOnTwo.next(f -> isPresence(f, miaId, "offline"));
+    assertThat(watch(nedOnTwo, miaId)).isEqualTo("offline");
+    nedOnTwo.close();
+  }
+
+  private static boolean isPresence(JsonObject frame, String userId, String status) {
+    JsonObject e = "event".equals(frame.getString("type")) ? frame.getJsonObject("event") : frame;
+    return e != null && "presence".equals(e.getString("type")) && userId.equals(e.getString("userId"))
+        && status.equals(e.getString("status"));
+  }
+
+  private static String watch(RealtimeClient c, String userId) {
+    String id = RealtimeClient.newId("p");
+    c.send(new JsonObject().put("type", "presence.subscribe").put("id", id)
+        .put("userIds", new io.vertx.core.json.JsonArray().add(userId)));
+    return c.answer(id, "presence.subscribed").getJsonObject("statuses").getString(userId);
+  }
+
   private static void awaitReady(ClusterNode node) throws InterruptedException {
     Http http = new Http(node.port);
     long deadline = System.currentTimeMillis() + 30_000;

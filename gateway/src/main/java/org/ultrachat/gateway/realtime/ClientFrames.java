@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -212,10 +213,12 @@ final class ClientFrames {
       users.add(s);
     }
     hub.watch(c, users);
-    JsonObject statuses = new JsonObject();
-    users.forEach(u -> statuses.put(u, node.presence.of(u).value()));
-    c.send(Frames.reply("presence.subscribed", id).put("statuses", statuses));
-    return Future.succeededFuture();
+    return hub.here(node.presenceOf(List.copyOf(users))).map(found -> {
+      JsonObject statuses = new JsonObject();
+      found.forEach((u, status) -> statuses.put(u, status.value()));
+      c.send(Frames.reply("presence.subscribed", id).put("statuses", statuses));
+      return null;
+    });
   }
 
   private Future<Void> auth(Connection c, Optional<String> id, JsonObject frame) {

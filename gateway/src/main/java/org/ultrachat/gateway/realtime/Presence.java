@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Who is online on this node, across a user's devices: {@code online} when any connection is
  * online, {@code away} when all are away, {@code offline} when none is open. Ephemeral: never
  * stored. Shared by the node's event loops; each user's devices are changed under that user's lock.
- * Cluster-wide presence (Redis, with expiring heartbeats) comes with cluster mode.
+ * In a cluster, {@link ClusterPresence} combines the nodes' views in Redis.
  */
 final class Presence {
   enum Status {
@@ -52,6 +52,19 @@ final class Presence {
     synchronized (d) {
       return overall(d);
     }
+  }
+
+  /** @return every user with a connection on this node, with their status here */
+  Map<String, Status> here() {
+    Map<String, Status> all = new HashMap<>();
+    devices.forEach((userId, d) -> {
+      synchronized (d) {
+        if (!d.isEmpty()) {
+          all.put(userId, overall(d));
+        }
+      }
+    });
+    return all;
   }
 
   private Optional<Status> change(String userId, java.util.function.Consumer<Map<String, Status>> edit) {

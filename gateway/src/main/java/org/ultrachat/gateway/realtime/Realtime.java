@@ -10,9 +10,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Redis;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ultrachat.platform.bus.Bus;
@@ -46,6 +49,7 @@ public final class Realtime {
   final ChatLink chat;
   final Authenticator authenticator;
   final Bus bus;
+  private final Optional<ClusterPresence> cluster;
   /**
    * One hub per event-loop thread. Not per context: Vert.x gives every HTTP connection a context of
    * its own (a duplicate of its loop's), and a hub per connection would subscribe, time and encode
@@ -54,7 +58,8 @@ public final class Realtime {
   private final ConcurrentHashMap<Thread, Hub> hubs = new ConcurrentHashMap<>();
   private volatile ReplayGate replayGate;
 
-  private Realtime(RealtimeOptions options, MeterRegistry registry, ChatLink chat, Authenticator authenticator, Bus bus) {
+  private Realtime(Vertx vertx, RealtimeOptions options, MeterRegistry registry, ChatLink chat,
+                   Authenticator authenticator, Bus bus, Optional<Redis> redis) {
     this.options = options;
     this.metrics = new RealtimeMetrics(registry);
     this.limits = new ConnectionLimits(options.connectionsPerUser(), options.connectionsPerAddress());
@@ -63,12 +68,19 @@ public final class Realtime {
     this.bus = bus;
     // A bus that lost its link may have dropped events of followed channels: every hub catches up from the store.
     bus.onReset(() -> hubs.values().forEach(Hub::busReset));
+    this.cluster = redis.map(ClusterPresence::new);
+    // Entries of this node's users live TTL_MS in Redis: renew them well before.
+    cluster.ifPresent(c -> vertx.setPeriodic(ClusterPresence.HEARTBEAT_MS, id -> c.heartbeat(presence.here())));
   }
 
   /** @throws org.ultrachat.platform.config.ConfigException when a realtime setting is out of range */
-  public static Realtime create(Config config, MeterRegistry registry, ChatLink chat, Authenticator authenticator,
-                                Bus bus) {
-    return new Realtime(RealtimeOptions.of(config), registry, chat, authenticator, bus);
+  /**
+   * @param redis where presence is shared with the other nodes of a cluster; empty: this node's
+   *              own view only
+   */
+  public static Realtime create(Vertx vertx, Config config, MeterRegistry registry, ChatLink chat,
+                                Authenticator authenticator, Bus bus, Optional<Redis> redis) {
+    return new Realtime(vertx, RealtimeOptions.of(config), registry, chat, authenticator, bus, redis);
   }
 
   /** Sets the WebSocket limits this protocol needs on an HTTP server. */
@@ -91,12 +103,25 @@ public final class Realtime {
     return "presence." + userId;
   }
 
-  /** Records a connection's presence (empty: it closed) and announces the user's new status when it changed. */
+  /**
+   * Records a connection's presence (empty: it closed) and, when the user's status on this node
+   * changed, announces the user's status: across the cluster when presence is in Redis (another
+   * node may still see the user online), else this node's.
+   */
   void presence(String userId, String connectionId, Optional<Presence.Status> status) {
     Optional<Presence.Status> changed = status.isPresent()
         ? presence.set(userId, connectionId, status.get()) : presence.remove(userId, connectionId);
-    changed.ifPresent(s -> bus.publish(presenceTopic(userId), new JsonObject().put("type", "presence")
-        .put("userId", userId).put("status", s.value())));
+    changed.ifPresent(here -> cluster.map(c -> c.record(userId, here).otherwise(here))
+        .orElse(Future.succeededFuture(here))
+        .onSuccess(s -> bus.publish(presenceTopic(userId), new JsonObject().put("type", "presence")
+            .put("userId", userId).put("status", s.value()))));
+  }
+
+  /** @return the users' statuses: across the cluster when presence is in Redis (this node's if Redis fails) */
+  Future<Map<String, Presence.Status>> presenceOf(List<String> userIds) {
+    Map<String, Presence.Status> here = new LinkedHashMap<>();
+    userIds.forEach(u -> here.put(u, presence.of(u)));
+    return cluster.map(c -> c.statuses(userIds).otherwise(here)).orElse(Future.succeededFuture(here));
   }
 
   /**
