@@ -125,7 +125,9 @@ class NginxIT {
     ok(http.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(2)));
     List<RealtimeClient> members = new ArrayList<>();
     for (String token : tokens) {
-      RealtimeClient c = RealtimeClient.connect(clients, port, token);
+      // As a browser does: with an Origin, which the server compares with the Host nginx passes on.
+      RealtimeClient c = RealtimeClient.connect(clients, port,
+          new RealtimeClient.Options().token(token).origin("http://127.0.0.1:" + port));
       c.live();
       members.add(c);
     }
