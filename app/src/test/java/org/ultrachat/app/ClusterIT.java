@@ -56,12 +56,7 @@ class ClusterIT {
         "ULTRACHAT_DB_URL", pg.url("127.0.0.1", pgProxy.port()),
         "ULTRACHAT_REDIS_URL", "redis://127.0.0.1:" + redisProxy.port(),
         "ULTRACHAT_MASTER_KEY", Base64.getEncoder().encodeToString(key));
-    // The first node migrates the schema and makes the signing key; the others join it.
-    nodes.add(ClusterNode.start("node-1", dir, env).awaitReady());
-    nodes.add(ClusterNode.start("node-2", dir, env));
-    nodes.add(ClusterNode.start("node-3", dir, env));
-    nodes.get(1).awaitReady();
-    nodes.get(2).awaitReady();
+    nodes.addAll(ClusterNode.startThree("node", dir, env));
   }
 
   @AfterAll
@@ -130,17 +125,10 @@ class ClusterIT {
 
   @Test
   void withRedisDownEachNodeServesItsOwnAndTheOthersCatchUpWhenItReturns() throws Exception {
-    Http one = new Http(nodes.get(0).port);
-    Http two = new Http(nodes.get(1).port);
-    String dan = account(one, "dan");
-    String eve = account(two, "eve");
-    String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "outage"), dan))
-        .getString("id");
-    ok(two.send("POST", "/v1/channels/" + channel + "/join", null, eve));
-    RealtimeClient danOnOne = RealtimeClient.connect(clients, nodes.get(0).port, dan);
-    RealtimeClient eveOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, eve);
-    danOnOne.live();
-    eveOnTwo.live();
+    Pair pair = pairOnNodesOneAndTwo("dan", "eve", "outage");
+    String channel = pair.channel();
+    RealtimeClient danOnOne = pair.onOne();
+    RealtimeClient eveOnTwo = pair.onTwo();
     Set<Long> before = Set.of(danOnOne.sendMessage(channel, "before", "before the outage").getLong("seq"));
     eveOnTwo.awaitSeqs(channel, before);
 
@@ -230,15 +218,11 @@ class ClusterIT {
   @Test
   void withPostgresDownSendsFailClearlyAreNeverAckedAndEverythingRecoversByItself() throws Exception {
     Http one = new Http(nodes.get(0).port);
-    String ivy = account(one, "ivy");
-    String jon = account(one, "jon");
-    String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "pgdown"), ivy))
-        .getString("id");
-    ok(one.send("POST", "/v1/channels/" + channel + "/join", null, jon));
-    RealtimeClient ivyOnOne = RealtimeClient.connect(clients, nodes.get(0).port, ivy);
-    RealtimeClient jonOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, jon);
-    ivyOnOne.live();
-    jonOnTwo.live();
+    Pair pair = pairOnNodesOneAndTwo("ivy", "jon", "pgdown");
+    String channel = pair.channel();
+    String ivy = pair.firstToken();
+    RealtimeClient ivyOnOne = pair.onOne();
+    RealtimeClient jonOnTwo = pair.onTwo();
     Set<Long> acked = new HashSet<>();
     acked.add(ivyOnOne.sendMessage(channel, "ivy-0", "ivy 0").getLong("seq"));
 
@@ -347,10 +331,7 @@ class ClusterIT {
   @Test
   void aLogoutOnOneNodeClosesTheSessionsSocketOnAnother() throws Exception {
     Http one = new Http(nodes.get(0).port);
-    String password = "lia password long";
-    ok(one.post("/v1/auth/register", new JsonObject().put("username", "lia").put("password", password), null));
-    String token = ok(one.post("/v1/auth/login", new JsonObject().put("username", "lia").put("password", password), null))
-        .getString("accessToken");
+    String token = account(one, "lia");
     RealtimeClient liaOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, token);
     liaOnTwo.live();
     Http three = new Http(nodes.get(2).port);
@@ -372,11 +353,9 @@ class ClusterIT {
   @Test
   void presenceIsTheSameOnEveryNodeAndCountsEveryNodesConnections() {
     Http one = new Http(nodes.get(0).port);
-    String password = "mia password long";
-    String miaId = ok(one.post("/v1/auth/register", new JsonObject().put("username", "mia").put("password", password),
-        null)).getString("id");
-    String mia = ok(one.post("/v1/auth/login", new JsonObject().put("username", "mia").put("password", password), null))
-        .getString("accessToken");
+    Http.Account miaAccount = one.register("mia");
+    String miaId = miaAccount.id();
+    String mia = miaAccount.token();
     String ned = account(one, "ned");
     RealtimeClient nedOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, ned);
     nedOnTwo.live();
@@ -398,6 +377,25 @@ class ClusterIT {
     nedOnTwo.next(f -> isPresence(f, miaId, "offline"));
     assertThat(watch(nedOnTwo, miaId)).isEqualTo("offline");
     nedOnTwo.close();
+  }
+
+  /** Two users in a new public channel, the first live on node one, the second on node two. */
+  private record Pair(String channel, String firstToken, RealtimeClient onOne, RealtimeClient onTwo) {
+  }
+
+  private static Pair pairOnNodesOneAndTwo(String first, String second, String channelName) {
+    Http one = new Http(nodes.get(0).port);
+    Http two = new Http(nodes.get(1).port);
+    String firstToken = account(one, first);
+    String secondToken = account(two, second);
+    String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "public").put("name", channelName),
+        firstToken)).getString("id");
+    ok(two.send("POST", "/v1/channels/" + channel + "/join", null, secondToken));
+    RealtimeClient onOne = RealtimeClient.connect(clients, nodes.get(0).port, firstToken);
+    RealtimeClient onTwo = RealtimeClient.connect(clients, nodes.get(1).port, secondToken);
+    onOne.live();
+    onTwo.live();
+    return new Pair(channel, firstToken, onOne, onTwo);
   }
 
   private static boolean isPresence(JsonObject frame, String userId, String status) {
@@ -451,14 +449,10 @@ class ClusterIT {
   }
 
   private static String account(Http http, String name) {
-    String password = name + " password long";
-    ok(http.post("/v1/auth/register", new JsonObject().put("username", name).put("password", password), null));
-    return ok(http.post("/v1/auth/login", new JsonObject().put("username", name).put("password", password), null))
-        .getString("accessToken");
+    return http.register(name).token();
   }
 
   private static JsonObject ok(HttpResponse<String> r) {
-    assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
-    return new JsonObject(r.body());
+    return Http.ok(r);
   }
 }

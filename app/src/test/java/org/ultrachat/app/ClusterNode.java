@@ -48,6 +48,17 @@ final class ClusterNode implements AutoCloseable {
     return new ClusterNode(name, port, log, pb.start());
   }
 
+  /**
+   * Starts three nodes sharing {@code env}: the first alone (it migrates a new database and makes
+   * the signing key), then the other two together. @return them, ready
+   */
+  static List<ClusterNode> startThree(String prefix, Path dir, Map<String, String> env) throws IOException {
+    ClusterNode first = start(prefix + "-1", dir, env).awaitReady();
+    ClusterNode second = start(prefix + "-2", dir, env);
+    ClusterNode third = start(prefix + "-3", dir, env);
+    return List.of(first, second.awaitReady(), third.awaitReady());
+  }
+
   /** Waits until {@code /health/ready} answers 200; fails with the node's log when it does not within a minute. */
   ClusterNode awaitReady() {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

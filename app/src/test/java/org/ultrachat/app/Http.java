@@ -73,6 +73,22 @@ final class Http {
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
+  /** @return the JSON body of a 200/201/204 answer; fails the test, showing the body, on any other */
+  static io.vertx.core.json.JsonObject ok(HttpResponse<String> r) {
+    org.assertj.core.api.Assertions.assertThat(r.statusCode()).as(r.body()).isBetween(200, 204);
+    return r.body().isEmpty() ? new io.vertx.core.json.JsonObject() : new io.vertx.core.json.JsonObject(r.body());
+  }
+
+  /** Registers {@code name} (open registration) and logs in. @return the user's id and access token */
+  Account register(String name) {
+    String password = name + " password long";
+    String id = ok(post("/v1/auth/register", new io.vertx.core.json.JsonObject().put("username", name)
+        .put("password", password), null)).getString("id");
+    String token = ok(post("/v1/auth/login", new io.vertx.core.json.JsonObject().put("username", name)
+        .put("password", password), null)).getString("accessToken");
+    return new Account(id, token);
+  }
+
   /** A provisioned account: its id and personal access token. */
   record Account(String id, String token) {
   }

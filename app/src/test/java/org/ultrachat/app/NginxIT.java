@@ -58,11 +58,7 @@ class NginxIT {
     Map<String, String> env = Map.of("ULTRACHAT_DB_URL", pg.url(), "ULTRACHAT_REDIS_URL", TestRedis.url(),
         "ULTRACHAT_MASTER_KEY", Base64.getEncoder().encodeToString(key),
         "ULTRACHAT_TRUSTED_PROXIES", "127.0.0.1/32");
-    nodes.add(ClusterNode.start("edge-1", dir, env).awaitReady());
-    nodes.add(ClusterNode.start("edge-2", dir, env));
-    nodes.add(ClusterNode.start("edge-3", dir, env));
-    nodes.get(1).awaitReady();
-    nodes.get(2).awaitReady();
+    nodes.addAll(ClusterNode.startThree("edge", dir, env));
 
     port = freePort();
     String config = Files.readString(CONFIG).replace("listen 8080;", "listen 127.0.0.1:" + port + ";");
@@ -117,12 +113,12 @@ class NginxIT {
     Http http = new Http(port);
     List<String> tokens = new ArrayList<>();
     for (String name : List.of("ana", "ben", "cid")) {
-      tokens.add(account(http, name));
+      tokens.add(http.register(name).token());
     }
-    String channel = ok(http.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "edge"),
+    String channel = Http.ok(http.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "edge"),
         tokens.get(0))).getString("id");
-    ok(http.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(1)));
-    ok(http.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(2)));
+    Http.ok(http.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(1)));
+    Http.ok(http.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(2)));
     List<RealtimeClient> members = new ArrayList<>();
     for (String token : tokens) {
       // As a browser does: with an Origin, which the server compares with the Host nginx passes on.
@@ -152,18 +148,6 @@ class NginxIT {
     String metrics = new Http(node.port).get("/metrics").body();
     return metrics.lines().filter(l -> l.startsWith("ultrachat_realtime_connections "))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).sum();
-  }
-
-  private static String account(Http http, String name) {
-    String password = name + " password long";
-    ok(http.post("/v1/auth/register", new JsonObject().put("username", name).put("password", password), null));
-    return ok(http.post("/v1/auth/login", new JsonObject().put("username", name).put("password", password), null))
-        .getString("accessToken");
-  }
-
-  private static JsonObject ok(java.net.http.HttpResponse<String> r) {
-    assertThat(r.statusCode()).as(r.body()).isBetween(200, 204);
-    return r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body());
   }
 
   private static int freePort() throws IOException {
