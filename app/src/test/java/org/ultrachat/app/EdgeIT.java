@@ -52,6 +52,18 @@ class EdgeIT {
   }
 
   @Test
+  void aClientAskingForAnH2cUpgradeGetsAPlainHttp11Answer() throws Exception {
+    java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2)
+        .build();
+    HttpResponse<String> r = h2.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.port()
+        + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+    assertThat(r.body()).startsWith("{");
+  }
+
+  @Test
   void healthLiveAndReadyAnswerOnTheEmbeddedStore() {
     assertThat(http.get("/health/live").statusCode()).isIn(200, 204);
     HttpResponse<String> ready = http.get("/health/ready");

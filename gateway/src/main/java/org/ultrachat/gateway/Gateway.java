@@ -49,7 +49,11 @@ public final class Gateway {
           .setHost(options.host())
           .setPort(port)
           .setIdleTimeout(120)
-          .setMaxHeaderSize(16 * 1024);
+          .setMaxHeaderSize(16 * 1024)
+          // No h2c upgrade: browsers speak HTTP/2 only over TLS (a proxy's business here), and
+          // clients that try the upgrade choked on large answers (curl 7.88 gave up, the JDK's
+          // client once waited for the idle timeout). Such requests get plain HTTP/1.1.
+          .setHttp2ClearTextEnabled(false);
       parts.realtime().ifPresent(realtime -> realtime.configure(serverOptions));
       return vertx.createHttpServer(serverOptions)
           .requestHandler(Edge.router(vertx, parts))
