@@ -172,6 +172,11 @@ public final class RedisBus implements Bus {
     return subscriber != null;
   }
 
+  /** @return the Redis client name of this node's subscriber connection */
+  public String subscriberName() {
+    return "ultrachat-bus-" + origin;
+  }
+
   /** @return how many topics this node holds a Redis subscription for */
   public synchronized int topics() {
     return interest.size();
@@ -216,6 +221,8 @@ public final class RedisBus implements Bus {
         conn.close();
         return;
       }
+      // Named, so an operator (or a test) can tell the nodes' subscriptions apart in CLIENT LIST.
+      send(conn, Request.cmd(Command.CLIENT).arg("SETNAME").arg(subscriberName()));
       if (!topics.isEmpty()) {
         Request subscribe = Request.cmd(Command.SUBSCRIBE);
         topics.forEach(t -> subscribe.arg(PREFIX + t));

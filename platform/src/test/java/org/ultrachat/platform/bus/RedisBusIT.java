@@ -126,6 +126,24 @@ class RedisBusIT {
     proxy.close();
   }
 
+  @Test
+  void aSubscriberRedisCutsOffIsReportedAndSubscribesAgain() throws Exception {
+    RedisBus publisher = bus(url);
+    RedisBus subscriber = bus(url);
+    AtomicInteger resets = new AtomicInteger();
+    subscriber.onReset(resets::incrementAndGet);
+    Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
+    subscriber.subscribe(topic, received::add);
+    waitFor(() -> redisSubscribers(topic) == 1, "subscribed");
+
+    // What Redis does to a subscriber over its client-output-buffer-limit: it closes the connection.
+    assertThat(TestRedis.killClient(url, subscriber.subscriberName())).as("the subscriber's connection found").isTrue();
+    waitFor(() -> resets.get() == 2 && subscriber.connected(), "the drop and the return reported");
+    waitFor(() -> redisSubscribers(topic) == 1, "subscribed again");
+    publisher.publish(topic, new JsonObject().put("n", 1));
+    waitFor(() -> received.size() == 1, "delivery again");
+  }
+
   private Vertx node() {
     Vertx v = Vertx.vertx();
     nodes.add(v);

@@ -36,6 +36,38 @@ public final class TestRedis {
     return url;
   }
 
+  /**
+   * Closes the connection of the client named {@code name}, as Redis does to a subscriber that
+   * reads too slowly. @return whether one was found and killed
+   */
+  public static boolean killClient(String url, String name) throws IOException {
+    URI uri = URI.create(url);
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 2_000);
+      s.setSoTimeout(2_000);
+      s.getOutputStream().write("CLIENT LIST\r\n".getBytes(StandardCharsets.UTF_8));
+      InputStream in = s.getInputStream();
+      int length = Integer.parseInt(readLine(in).substring(1));
+      String list = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+      for (String client : list.split("\n")) {
+        if (client.contains(" name=" + name + " ")) {
+          String addr = client.replaceAll(".*\\baddr=(\\S+).*", "$1");
+          return command(uri.getHost(), uri.getPort(), "CLIENT KILL " + addr).startsWith("+OK");
+        }
+      }
+      return false;
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int b;
+    while ((b = in.read()) != -1 && b != '\n') {
+      line.append((char) b);
+    }
+    return line.toString().trim();
+  }
+
   /** Sends one inline command and returns the first line of the answer (tests only: no RESP parsing). */
   public static String command(String host, int port, String inline) throws IOException {
     try (Socket s = new Socket()) {
