@@ -478,4 +478,60 @@ abstract class AuthFlowContract {
         adminToken), 409);
     assertThat(http.get("/v1/me", adminToken).statusCode()).isEqualTo(200);
   }
+
+  // ---- the user directory
+
+  @Test
+  void usersAreFoundByIdsAndByUsernamePrefixButDisabledOnesOnlyByIds() {
+    Map<String, Http.Account> users = provisionMembers("ana_b", "anac", "bob", "anita", "guest:gia");
+    String bob = users.get("bob").token();
+    assertThat(http.send("PATCH", "/v1/admin/users/" + users.get("anita").id(), new JsonObject().put("disabled", true),
+        adminToken).statusCode()).isEqualTo(200);
+
+    assertThat(usernames(http.get("/v1/users?q=an", bob))).containsExactly("ana_b", "anac");
+    assertThat(usernames(http.get("/v1/users?q=%40AN", bob))).containsExactly("ana_b", "anac");
+    // '_' is a LIKE wildcard in SQL; here it is only itself.
+    assertThat(usernames(http.get("/v1/users?q=ana_", bob))).containsExactly("ana_b");
+    assertThat(usernames(http.get("/v1/users?q=an&limit=1", bob))).containsExactly("ana_b");
+
+    HttpResponse<String> byIds = http.get("/v1/users?ids=" + users.get("anita").id() + "," + users.get("bob").id()
+        + "," + UUID.randomUUID(), bob);
+    assertThat(usernames(byIds)).containsExactly("anita", "bob");
+    JsonObject anita = new JsonObject(byIds.body()).getJsonArray("users").getJsonObject(0);
+    assertThat(anita.getBoolean("deactivated")).isTrue();
+    assertThat(anita.fieldNames()).containsExactlyInAnyOrder("id", "username", "displayName", "bot", "deactivated");
+
+    String guest = users.get("gia").token();
+    assertThat(usernames(http.get("/v1/users?ids=" + users.get("bob").id(), guest))).containsExactly("bob");
+    assertProblem(http.get("/v1/users?q=an", guest), 403);
+    assertProblem(http.get("/v1/users", bob), 400);
+    assertProblem(http.get("/v1/users?q=an&ids=" + users.get("bob").id(), bob), 400);
+    assertProblem(http.get("/v1/users?ids=not-an-id", bob), 400);
+    assertProblem(http.get("/v1/users?q=no%20spaces", bob), 400);
+    assertProblem(http.get("/v1/users?q=an"), 401);
+  }
+
+  private Map<String, Http.Account> provisionMembers(String... names) {
+    JsonArray list = new JsonArray();
+    for (String name : names) {
+      boolean guest = name.startsWith("guest:");
+      JsonObject u = new JsonObject().put("username", guest ? name.substring(6) : name);
+      list.add(guest ? u.put("role", "guest") : u);
+    }
+    HttpResponse<String> r = http.post("/v1/admin/users", new JsonObject().put("users", list), adminToken);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    Map<String, Http.Account> accounts = new HashMap<>();
+    for (Object o : new JsonObject(r.body()).getJsonArray("users")) {
+      JsonObject c = (JsonObject) o;
+      accounts.put(c.getJsonObject("user").getString("username"),
+          new Http.Account(c.getJsonObject("user").getString("id"), c.getString("token")));
+    }
+    return accounts;
+  }
+
+  private static List<String> usernames(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body()).getJsonArray("users").stream().map(JsonObject.class::cast)
+        .map(u -> u.getString("username")).toList();
+  }
 }

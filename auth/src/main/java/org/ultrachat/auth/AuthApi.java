@@ -1,5 +1,6 @@
 package org.ultrachat.auth;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
@@ -9,9 +10,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.ultrachat.auth.Accounts.Origin;
+import org.ultrachat.platform.directory.UserDirectory;
 import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.Authenticator.Caller;
@@ -34,15 +40,20 @@ final class AuthApi implements ApiRoutes.Mount {
   static final String CSRF_COOKIE = "uc_csrf";
   static final String CSRF_HEADER = "X-CSRF-Token";
   static final String REFRESH_PATH = "/v1/auth/refresh";
+  /** Most users one directory lookup answers. */
+  static final int MAX_LOOKUP_IDS = 100;
+  private static final Pattern USERNAME_PREFIX = Pattern.compile("[a-z0-9._-]{1,32}");
 
   private final AuthService auth;
   private final UserAdministration admin;
   private final SigningKeys keys;
+  private final Directory directory;
 
-  AuthApi(AuthService auth, UserAdministration admin, SigningKeys keys) {
+  AuthApi(AuthService auth, UserAdministration admin, SigningKeys keys, Directory directory) {
     this.auth = auth;
     this.admin = admin;
     this.keys = keys;
+    this.directory = directory;
   }
 
   @Override
@@ -59,6 +70,7 @@ final class AuthApi implements ApiRoutes.Mount {
     api.protectedRoute(HttpMethod.GET, "/v1/me/tokens", this::tokens);
     api.protectedRoute(HttpMethod.POST, "/v1/me/tokens", this::createToken);
     api.protectedRoute(HttpMethod.DELETE, "/v1/me/tokens/:tokenId", this::revokeToken);
+    api.protectedRoute(HttpMethod.GET, "/v1/users", this::lookUpUsers);
     api.protectedRoute(HttpMethod.GET, "/v1/admin/users", this::users);
     api.protectedRoute(HttpMethod.POST, "/v1/admin/users", this::provision);
     api.protectedRoute(HttpMethod.PATCH, "/v1/admin/users/:userId", this::updateUser);
@@ -209,6 +221,38 @@ final class AuthApi implements ApiRoutes.Mount {
 
   private void revokeToken(RoutingContext ctx) {
     Replies.noContent(ctx, auth.revokeToken(caller(ctx), idParam(ctx, "tokenId"), origin(ctx)));
+  }
+
+  // ---- the user directory
+
+  /** Names for ids (message senders, members), or usernames by prefix (new DMs, mention completion). */
+  private void lookUpUsers(RoutingContext ctx) {
+    String ids = ctx.request().getParam("ids");
+    String q = ctx.request().getParam("q");
+    if ((ids == null) == (q == null)) {
+      throw new ProblemException.BadInput("give one of 'ids' (comma-separated user ids) or 'q' (a username prefix)");
+    }
+    Future<List<UserDirectory.UserInfo>> found;
+    if (ids != null) {
+      List<String> list = Arrays.stream(ids.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct()
+          .map(id -> Replies.id(id, "ids")).toList();
+      if (list.isEmpty() || list.size() > MAX_LOOKUP_IDS) {
+        throw new ProblemException.BadInput("'ids' holds 1 to " + MAX_LOOKUP_IDS + " user ids");
+      }
+      found = directory.byIds(list);
+    } else {
+      if ("guest".equals(caller(ctx).role())) {
+        throw new ProblemException.Forbidden("guests cannot look users up by name");
+      }
+      String prefix = q.strip().toLowerCase(Locale.ROOT);
+      prefix = prefix.startsWith("@") ? prefix.substring(1) : prefix;
+      if (!USERNAME_PREFIX.matcher(prefix).matches()) {
+        throw new ProblemException.BadInput("'q' must be the start of a username: 1 to 32 of a-z, 0-9, '.', '_' or '-'");
+      }
+      found = directory.byPrefix(prefix, Replies.limit(ctx, MAX_LOOKUP_IDS));
+    }
+    Replies.json(ctx, 200, found.map(list -> new JsonObject().put("users", new JsonArray(list.stream()
+        .map(u -> u.toJson().put("bot", "bot".equals(u.role())).put("deactivated", u.disabled())).toList()))));
   }
 
   // ---- administration

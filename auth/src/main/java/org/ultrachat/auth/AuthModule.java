@@ -57,10 +57,11 @@ public final class AuthModule {
     AuthService service = new AuthService(vertx, store, hasher, accessTokens, credentials, audit, loginLimiter,
         config.string(Setting.REGISTRATION).equals("open"));
     UserAdministration administration = new UserAdministration(vertx, store, hasher, credentials, audit);
+    Directory directory = new Directory(store, credentials);
     return keys.start().map(v -> {
       vertx.setPeriodic(KEY_RELOAD_INTERVAL.toMillis(), id -> keys.reload());
-      return new AuthModule(keys, new AuthApi(service, administration, keys),
-          new TokenAuthenticator(accessTokens, credentials), administration, new Directory(store, credentials));
+      return new AuthModule(keys, new AuthApi(service, administration, keys, directory),
+          new TokenAuthenticator(accessTokens, credentials), administration, directory);
     });
   }
 

@@ -27,6 +27,9 @@ final class AuthStore {
   private static final String USER_BY_NAME = "SELECT " + USER_COLUMNS + " FROM users WHERE username = #{username}";
   private static final String USERS_PAGE = "SELECT " + USER_COLUMNS + " FROM users WHERE id > #{after} "
       + "ORDER BY id LIMIT #{limit}";
+  // ESCAPE '!': '_' is a LIKE wildcard and may be part of a username.
+  private static final String USERS_BY_PREFIX = "SELECT " + USER_COLUMNS + " FROM users "
+      + "WHERE username LIKE #{pattern} ESCAPE '!' AND disabled_at IS NULL ORDER BY username LIMIT #{limit}";
   private static final String ACTIVE_ADMINS = "SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL";
   private static final String SET_PASSWORD = "UPDATE users SET password_hash = #{hash}, updated_at = #{now} "
       + "WHERE id = #{id}";
@@ -105,6 +108,15 @@ final class AuthStore {
     Map<String, Object> p = params("after", after);
     p.put("limit", limit);
     return SqlTemplate.forQuery(db.reader(), USERS_PAGE).execute(p).map(rows -> rows(rows).stream().map(AuthStore::user).toList());
+  }
+
+  /** @return enabled users whose username starts with {@code prefix} (lower case), by username */
+  Future<List<User>> usersByPrefix(String prefix, int limit) {
+    String pattern = prefix.replace("!", "!!").replace("_", "!_").replace("%", "!%") + "%";
+    Map<String, Object> p = params("pattern", pattern);
+    p.put("limit", limit);
+    return SqlTemplate.forQuery(db.reader(), USERS_BY_PREFIX).execute(p)
+        .map(rows -> rows(rows).stream().map(AuthStore::user).toList());
   }
 
   /**

@@ -39,6 +39,18 @@ final class Directory implements UserDirectory {
     });
   }
 
+  /** @return the users with these ids, in the order given; unknown ids are left out */
+  Future<List<UserInfo>> byIds(List<String> ids) {
+    List<Future<Optional<User>>> lookups = ids.stream().distinct().map(credentials::user).toList();
+    return Future.all(lookups).map(done -> lookups.stream()
+        .flatMap(f -> f.result().stream()).map(Directory::info).toList());
+  }
+
+  /** @return enabled users whose username starts with the prefix, by username */
+  Future<List<UserInfo>> byPrefix(String prefix, int limit) {
+    return store.usersByPrefix(prefix, limit).map(list -> list.stream().map(Directory::info).toList());
+  }
+
   private static UserInfo info(User u) {
     return new UserInfo(u.id(), u.username(), u.displayName(), u.role().value(), u.disabled());
   }
