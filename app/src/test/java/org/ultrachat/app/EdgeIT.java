@@ -175,4 +175,36 @@ class EdgeIT {
         .contains("ultrachat_store_pool_waiting{pool=\"store-reader\"}")
         .contains("jvm_memory_used_bytes").contains("process_cpu_usage").contains("disk_free_bytes");
   }
+
+  // ---- the web client's files
+
+  @Test
+  void theWebClientIsServedAtTheRootUnderTheStrictPolicy() {
+    HttpResponse<String> index = http.get("/");
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+    assertThat(index.body()).contains("<script type=\"module\" src=\"js/main.js\"></script>");
+    assertThat(index.headers().firstValue("Content-Security-Policy")).hasValue(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    assertThat(index.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    assertThat(index.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+
+    HttpResponse<String> module = http.get("/js/main.js");
+    assertThat(module.statusCode()).isEqualTo(200);
+    assertThat(module.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");
+    assertThat(http.get("/app.css").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");
+  }
+
+  @Test
+  void theWebClientLeavesApiPathsAndUnknownFilesAlone() {
+    assertProblem(http.get("/v1/no-such-thing"), 404, "not-found");
+    // A GET on a POST-only API route is still a 405, not a file lookup.
+    assertProblem(http.get("/v1/auth/login"), 405, "method-not-allowed");
+    assertProblem(http.get("/no-such-file.js"), 404, "not-found");
+    assertProblem(http.get("/js/"), 404, "not-found");
+    HttpResponse<String> traversal = http.get("/js/../../../../etc/passwd");
+    assertThat(traversal.statusCode()).isEqualTo(404);
+    assertThat(traversal.body()).doesNotContain("root:");
+  }
 }

@@ -33,7 +33,8 @@ import org.ultrachat.platform.ratelimit.ClientAddress;
 /**
  * Builds the edge router: request ids, the client address, request metrics and access log,
  * security headers, CORS, rate limits, the body cap, problem documents for every failure, the
- * operational routes (health, metrics, OpenAPI) and the routes of every local service.
+ * operational routes (health, metrics, OpenAPI), the routes of every local service, and the
+ * browser client's files at {@code /}.
  */
 public final class Edge {
   /** Where the OpenAPI description is served. */
@@ -112,6 +113,10 @@ public final class Edge {
     ApiRoutes api = new ApiRoutes(router, authentication(parts.authenticator(), limits));
     operationalRoutes(vertx, api, parts);
     parts.services().forEach(service -> service.routes(api));
+    // The browser client comes last: a GET that no API route took may be one of its files. A
+    // regex route that never matches API paths: a route that matched them and passed on would turn a
+    // 405 (GET on a POST route) into a 404; and, having no plain path, it names no API operation.
+    router.getWithRegex(WebClient.PATHS).handler(new WebClient());
 
     router.route().failureHandler(problems::handle);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500, 503}) {
