@@ -158,6 +158,27 @@ class WebClientIT {
   }
 
   @Test
+  void searchOpensTheFoundMessageAndMentionsCompleteFromTheMembers() {
+    sharedChannel();
+    ana.send("we deploy the frontend tomorrow");
+    ben.waitMessage("we deploy the frontend tomorrow");
+
+    ben.byId("search-input").sendKeys("frontend", Keys.ENTER);
+    ben.wait.until(d -> d.findElements(By.cssSelector("#search-results button[data-message-id]")).stream()
+        .filter(b -> b.getText().contains("we deploy the frontend tomorrow")).findFirst().orElse(null)).click();
+    ben.wait.until(d -> ben.message("we deploy the frontend tomorrow").getAttribute("class").contains("highlight"));
+
+    ben.byId("composer").sendKeys("@an");
+    ben.wait.until(d -> d.findElements(By.cssSelector("#mention-popup li")).stream()
+        .anyMatch(li -> li.getText().startsWith("@ana")));
+    ben.byId("composer").sendKeys(Keys.ENTER);
+    ben.wait.until(d -> "@ana ".equals(ben.byId("composer").getDomProperty("value")));
+    ben.send("please check");
+    ana.waitMessage("@ana please check");
+    ana.wait.until(d -> ana.message("@ana please check").findElements(By.cssSelector(".mention.me")).size() == 1);
+  }
+
+  @Test
   void aBrowserThatLostItsNetworkShowsExactlyTheMessagesItMissed() {
     sharedChannel();
     ana.send("before the cut");
