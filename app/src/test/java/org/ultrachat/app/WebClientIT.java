@@ -179,6 +179,37 @@ class WebClientIT {
   }
 
   @Test
+  void olderHistoryLoadsWhenScrolledToTheTop() {
+    String room = sharedChannel();
+    String channelId = ((String) ana.js("return location.hash")).replace("#/c/", "");
+    Http http = new Http(node.port());
+    String token = new io.vertx.core.json.JsonObject(http.post("/v1/auth/login", new io.vertx.core.json.JsonObject()
+        .put("username", "ana").put("password", Browser.PASSWORD), null).body()).getString("accessToken");
+    List<String> all = IntStream.rangeClosed(1, 70).mapToObj(i -> "history " + i).toList();
+    for (String text : all) {
+      assertThat(http.post("/v1/channels/" + channelId + "/messages", new io.vertx.core.json.JsonObject()
+          .put("body", text), token).statusCode()).isEqualTo(201);
+    }
+    ben.waitMessage("history 70");
+    // Ben opens the channel afresh: the newest page, then the rest as he scrolls up.
+    try (Browser late = new Browser("http://127.0.0.1:" + node.port())) {
+      late.openLoginPage();
+      late.byId("login-username").sendKeys("ben");
+      late.byId("login-password").sendKeys(Browser.PASSWORD, Keys.ENTER);
+      late.waitSignedIn("ben");
+      late.openConversation(room);
+      late.waitMessage("history 70");
+      assertThat(late.messages()).hasSize(50).endsWith("history 70");
+      late.wait.until(d -> {
+        late.js("document.getElementById('message-list').scrollTop = 0");
+        return late.messages().size() == 70;
+      });
+      assertThat(late.messages()).containsExactlyElementsOf(all);
+      assertThat(late.byId("message-list").getText()).contains("This is the beginning of " + room);
+    }
+  }
+
+  @Test
   void aBrowserThatLostItsNetworkShowsExactlyTheMessagesItMissed() {
     sharedChannel();
     ana.send("before the cut");
