@@ -67,7 +67,7 @@ public final class Node {
 
   private final Vertx vertx;
   private final Database database;
-  private final int port;
+  private final Optional<Gateway.Running> gateway;
   private final Installation.Info installation;
   private final DataProtection protection;
   private final AuditLog audit;
@@ -76,12 +76,13 @@ public final class Node {
   private final Bus bus;
   private final Optional<Realtime> realtime;
 
-  private Node(Vertx vertx, Database database, int port, Installation.Info installation, DataProtection protection,
+  private Node(Vertx vertx, Database database, Optional<Gateway.Running> gateway, Installation.Info installation,
+               DataProtection protection,
                AuditLog audit, Optional<AuthModule> auth, Optional<Edge.Parts> edge, Bus bus, Optional<Realtime> realtime) {
     this.realtime = realtime;
     this.vertx = vertx;
     this.database = database;
-    this.port = port;
+    this.gateway = gateway;
     this.installation = installation;
     this.protection = protection;
     this.audit = audit;
@@ -174,6 +175,7 @@ public final class Node {
               "store-replica", () -> database.pingReplica(Duration.ofSeconds(2)))
           : Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
       int port = -1;
+      Optional<Gateway.Running> gateway = Optional.empty();
       Optional<Edge.Parts> edge = Optional.empty();
       Optional<Realtime> realtime = Optional.empty();
       if (services.contains("gateway")) {
@@ -187,13 +189,14 @@ public final class Node {
         realtime = chat.map(c -> Realtime.create(vertx, config, registry, chatLink(c), authenticator, bus, redis));
         Edge.Parts parts = new Edge.Parts(config, registry, readiness, authenticator, mounts, EdgeLimits.of(config, limiters),
             realtime);
-        port = Gateway.start(vertx, parts).await();
+        gateway = Optional.of(Gateway.start(vertx, parts).await());
+        port = gateway.get().port();
         edge = Optional.of(parts);
       }
       LOG.atInfo().addKeyValue("port", port).addKeyValue("store", target.describe())
           .addKeyValue("services", String.join(",", services)).addKeyValue("installation", installation.id())
           .log("UltraChat node started");
-      return new Node(vertx, database, port, installation, protection, audit, auth, edge, bus, realtime);
+      return new Node(vertx, database, gateway, installation, protection, audit, auth, edge, bus, realtime);
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;
@@ -266,7 +269,7 @@ public final class Node {
 
   /** @return the HTTP port, or -1 when this node runs no gateway */
   public int port() {
-    return port;
+    return gateway.map(Gateway.Running::port).orElse(-1);
   }
 
   public Installation.Info installation() {
@@ -308,9 +311,14 @@ public final class Node {
     return realtime.orElseThrow(() -> new IllegalStateException("this node serves no WebSockets"));
   }
 
-  /** Tells WebSocket clients to reconnect elsewhere, stops serving and closes the store. */
+  /**
+   * Stops in order: WebSocket clients are told to reconnect elsewhere and their sends in flight
+   * answered; the HTTP servers stop accepting and let requests in flight finish; then the store
+   * and everything else close.
+   */
   public void stop() {
     realtime.ifPresent(r -> r.goAway("server shutting down").await());
+    gateway.ifPresent(g -> g.stop().await());
     vertx.close().await();
   }
 

@@ -16,11 +16,22 @@ public final class Gateway {
   }
 
   /**
-   * Deploys the HTTP server instances.
+   * The running HTTP servers.
    *
-   * @return the port they listen on (the real one when the configured port is 0)
+   * @param port the port they listen on (the real one when the configured port is 0)
    */
-  public static Future<Integer> start(Vertx vertx, Edge.Parts parts) {
+  public record Running(int port, Vertx vertx, String deploymentId) {
+    /**
+     * Stops accepting, lets requests in flight finish (at most {@link #DRAIN_SECONDS}) and closes
+     * the servers; call before closing what the requests use (the store).
+     */
+    public Future<Void> stop() {
+      return vertx.undeploy(deploymentId);
+    }
+  }
+
+  /** Deploys the HTTP server instances. */
+  public static Future<Running> start(Vertx vertx, Edge.Parts parts) {
     EdgeOptions options = EdgeOptions.of(parts.config());
     int configured = parts.config().integer(Setting.HTTP_EVENT_LOOPS);
     int instances = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
@@ -28,13 +39,17 @@ public final class Gateway {
     int[] bound = new int[1];
     return vertx.deployVerticle(() -> new Server(parts, options.port(), bound),
             new DeploymentOptions().setInstances(instances))
-        .map(id -> bound[0]);
+        .map(id -> new Running(bound[0], vertx, id));
   }
+
+  /** How long a stopping node lets requests in flight finish before it closes their connections. */
+  static final int DRAIN_SECONDS = 10;
 
   private static final class Server extends VerticleBase {
     private final Edge.Parts parts;
     private final int port;
     private final int[] bound;
+    private HttpServer server;
 
     Server(Edge.Parts parts, int port, int[] bound) {
       this.parts = parts;
@@ -55,11 +70,16 @@ public final class Gateway {
           // client once waited for the idle timeout). Such requests get plain HTTP/1.1.
           .setHttp2ClearTextEnabled(false);
       parts.realtime().ifPresent(realtime -> realtime.configure(serverOptions));
-      return vertx.createHttpServer(serverOptions)
-          .requestHandler(Edge.router(vertx, parts))
-          .listen()
+      server = vertx.createHttpServer(serverOptions).requestHandler(Edge.router(vertx, parts));
+      return server.listen()
           .map(HttpServer::actualPort)
           .onSuccess(actual -> bound[0] = actual);
+    }
+
+    // On undeploy (the node stopping): stop accepting, let requests in flight finish, then close.
+    @Override
+    public Future<?> stop() {
+      return server.shutdown(DRAIN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 }
