@@ -1,6 +1,7 @@
 package org.ultrachat.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ultrachat.app.Http.ok;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -452,7 +453,4 @@ class ClusterIT {
     return http.register(name).token();
   }
 
-  private static JsonObject ok(HttpResponse<String> r) {
-    return Http.ok(r);
-  }
 }

@@ -1,6 +1,7 @@
 package org.ultrachat.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ultrachat.app.Http.ok;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -115,10 +116,10 @@ class NginxIT {
     for (String name : List.of("ana", "ben", "cid")) {
       tokens.add(http.register(name).token());
     }
-    String channel = Http.ok(http.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "edge"),
+    String channel = ok(http.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "edge"),
         tokens.get(0))).getString("id");
-    Http.ok(http.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(1)));
-    Http.ok(http.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(2)));
+    ok(http.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(1)));
+    ok(http.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(2)));
     List<RealtimeClient> members = new ArrayList<>();
     for (String token : tokens) {
       // As a browser does: with an Origin, which the server compares with the Host nginx passes on.

@@ -57,6 +57,8 @@ final class Hub {
   private final Map<String, Bus.Subscription> presenceTopics = new HashMap<>();
   private Promise<Void> drained;
   private String drainReason;
+  /** While draining: the connections not yet closed or closing (a set, so each event costs O(1)). */
+  private final Set<Connection> toClose = new java.util.HashSet<>();
   private final Set<Connection> all = new LinkedHashSet<>();
 
   /** One channel followed by sockets of this loop. */
@@ -191,6 +193,7 @@ final class Hub {
     if (!all.remove(c)) {
       return;
     }
+    toClose.remove(c);
     checkDrained();
     node.metrics.connections.decrementAndGet();
     node.limits.close(c.userId(), c.address);
@@ -231,7 +234,8 @@ final class Hub {
     if (drained == null) {
       drained = Promise.promise();
       drainReason = reason;
-      for (Connection c : List.copyOf(all)) {
+      all.stream().filter(c -> !c.closed).forEach(toClose::add);
+      for (Connection c : List.copyOf(toClose)) {
         c.send(new JsonObject().put("type", "goaway").put("reason", reason)
             .put("reconnectAfterMs", ThreadLocalRandom.current().nextLong(500, 10_000)));
         settled(c);
@@ -255,11 +259,14 @@ final class Hub {
     if (drained != null && c.inFlight == 0 && !c.closed) {
       c.close(1001, drainReason);
     }
+    if (c.closed) {
+      toClose.remove(c);
+    }
     checkDrained();
   }
 
   private void checkDrained() {
-    if (drained != null && all.stream().allMatch(c -> c.closed)) {
+    if (drained != null && toClose.isEmpty()) {
       drained.tryComplete();
     }
   }
