@@ -11,6 +11,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,11 @@ import org.ultrachat.platform.crypto.MasterKey;
 import org.ultrachat.platform.ratelimit.RateLimit;
 import org.ultrachat.platform.ratelimit.RateLimiter;
 import org.ultrachat.gateway.Gateway;
+import org.ultrachat.gateway.Upstream;
+import org.ultrachat.gateway.remote.ClusterSecret;
+import org.ultrachat.gateway.remote.InternalApi;
+import org.ultrachat.gateway.remote.RemoteAuthenticator;
+import org.ultrachat.gateway.remote.RemoteChatLink;
 import org.ultrachat.gateway.realtime.ChatLink;
 import org.ultrachat.gateway.realtime.Realtime;
 import org.ultrachat.platform.config.Config;
@@ -98,7 +105,18 @@ public final class Node {
    * @throws ConfigException when the configuration names unknown services
    */
   public static Node start(Config config) {
+    return start(config, true);
+  }
+
+  /**
+   * @param listen whether to serve HTTP; administrative commands run the services on the store
+   *               beside a running server and must not take its port
+   */
+  static Node start(Config config, boolean listen) {
     Set<String> services = services(config);
+    Optional<ClusterSecret> secret = ClusterSecret.of(config);
+    Optional<URI> authUpstream = upstream(config, Setting.UPSTREAM_AUTH, "auth", services, secret);
+    Optional<URI> chatUpstream = upstream(config, Setting.UPSTREAM_CHAT, "chat", services, secret);
     StoreTarget target = StoreTarget.of(config);
     // Before anything else: a bad master key is a configuration error, not a half-started node.
     MasterKey masterKey = MasterKey.load(config);
@@ -170,25 +188,46 @@ public final class Node {
       // Message partitions exist before anything serves; the job then runs every 6 h (PostgreSQL only).
       chat.filter(c -> target.dialect() == Dialect.POSTGRESQL).ifPresent(c -> c.scheduleMaintenance(vertx).await());
 
-      Map<String, Supplier<Future<Void>>> readiness = database.hasReplica()
-          ? Map.of("store", () -> database.ping(Duration.ofSeconds(2)),
-              "store-replica", () -> database.pingReplica(Duration.ofSeconds(2)))
-          : Map.of("store", () -> database.ping(Duration.ofSeconds(2)));
+      Map<String, Supplier<Future<Void>>> readiness = new LinkedHashMap<>();
+      readiness.put("store", () -> database.ping(Duration.ofSeconds(2)));
+      if (database.hasReplica()) {
+        readiness.put("store-replica", () -> database.pingReplica(Duration.ofSeconds(2)));
+      }
       int port = -1;
       Optional<Gateway.Running> gateway = Optional.empty();
       Optional<Edge.Parts> edge = Optional.empty();
       Optional<Realtime> realtime = Optional.empty();
-      if (services.contains("gateway")) {
-        if (auth.isEmpty()) {
-          LOG.warn("this node runs the gateway without the auth service: protected routes answer 401");
-        }
-        Authenticator authenticator = auth.map(AuthModule::authenticator).orElse(Authenticator.refuseAll());
+      if (listen) {
+        Optional<ChatLink> localChat = chat.map(Node::chatLink);
         List<ApiRoutes.Mount> mounts = new ArrayList<>();
         auth.ifPresent(a -> mounts.add(a.routes()));
         chat.ifPresent(c -> mounts.add(c.routes()));
-        realtime = chat.map(c -> Realtime.create(vertx, config, registry, chatLink(c), authenticator, bus, redis));
+        // Gateways elsewhere reach this node's services for their WebSockets through these.
+        secret.filter(s -> auth.isPresent() || chat.isPresent())
+            .ifPresent(s -> mounts.add(InternalApi.routes(s, auth.map(AuthModule::authenticator), localChat)));
+        Authenticator authenticator = auth.map(AuthModule::authenticator).orElse(Authenticator.refuseAll());
+        Optional<ChatLink> chatLink = localChat;
+        List<Upstream> upstreams = new ArrayList<>();
+        if (services.contains("gateway")) {
+          authUpstream.ifPresent(u -> upstreams.add(new Upstream("auth", AuthModule.PATHS, u)));
+          chatUpstream.ifPresent(u -> upstreams.add(new Upstream("chat", ChatModule.PATHS, u)));
+          upstreams.forEach(u -> readiness.put("upstream-" + u.service(), Upstream.readiness(vertx, u.origin())));
+          if (auth.isEmpty()) {
+            authenticator = authUpstream.<Authenticator>map(u -> new RemoteAuthenticator(vertx, u, secret.orElseThrow()))
+                .orElse(authenticator);
+          }
+          chatLink = chatLink.or(() -> chatUpstream.map(u -> new RemoteChatLink(vertx, u, secret.orElseThrow())));
+          if (auth.isEmpty() && authUpstream.isEmpty()) {
+            LOG.warn("this node runs the gateway without the auth service or upstream-auth: protected routes answer 401");
+          }
+          Authenticator sockets = authenticator;
+          realtime = chatLink.map(c -> Realtime.create(vertx, config, registry, c, sockets, bus, redis));
+        } else if (secret.isPresent() && config.list(Setting.TRUSTED_PROXIES).isEmpty()) {
+          LOG.warn("this service node trusts no proxy: requests passed on by gateways count against the gateway's "
+              + "address in rate limits and audit; set trusted-proxies to the gateways' addresses");
+        }
         Edge.Parts parts = new Edge.Parts(config, registry, readiness, authenticator, mounts, EdgeLimits.of(config, limiters),
-            realtime);
+            realtime, upstreams);
         gateway = Optional.of(Gateway.start(vertx, parts).await());
         port = gateway.get().port();
         edge = Optional.of(parts);
@@ -201,6 +240,41 @@ public final class Node {
       vertx.close().await();
       throw e;
     }
+  }
+
+  /**
+   * @return where a service this gateway does not run is found; the setting is refused where the
+   *         service runs here, and needs the cluster secret for the internal routes
+   */
+  private static Optional<URI> upstream(Config config, Setting setting, String service, Set<String> services,
+                                        Optional<ClusterSecret> secret) {
+    Optional<String> value = config.optional(setting);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!services.contains("gateway") || services.contains(service)) {
+      throw new ConfigException(setting.key() + " is for a node that runs the gateway without the " + service
+          + " service");
+    }
+    if (service.equals("chat") && config.optional(Setting.REDIS_URL).isEmpty()) {
+      throw new ConfigException(setting.key() + " needs " + Setting.REDIS_URL.key()
+          + ": chat events reach this node's WebSockets through the cluster bus");
+    }
+    if (secret.isEmpty()) {
+      throw new ConfigException(setting.key() + " needs " + Setting.CLUSTER_SECRET.key()
+          + " (the same on every node) to call the service's internal routes");
+    }
+    URI uri;
+    try {
+      uri = new URI(value.get());
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(setting.key() + " is not a URL: " + value.get());
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+        || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
+      throw new ConfigException(setting.key() + " must be http(s)://host:port with no path: " + value.get());
+    }
+    return Optional.of(uri);
   }
 
   /** The chat service as the real-time gateway sees it, in-process. */

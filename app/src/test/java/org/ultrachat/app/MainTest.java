@@ -51,6 +51,23 @@ class MainTest {
   }
 
   @Test
+  void aSplitGatewayNeedsTheClusterSecretAndTheBusBeforeAnythingStarts() {
+    String data = dir.resolve("data").toString();
+    assertThat(run("serve", "--services", "gateway", "--upstream-chat", "http://127.0.0.1:9", "--data-dir", data))
+        .isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString()).contains("upstream-chat needs redis-url");
+    assertThat(run("serve", "--services", "gateway", "--upstream-auth", "http://127.0.0.1:9", "--data-dir", data))
+        .isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString()).contains("upstream-auth needs cluster-secret");
+    assertThat(run("serve", "--upstream-auth", "http://127.0.0.1:9", "--data-dir", data)).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString()).contains("upstream-auth is for a node that runs the gateway without the auth service");
+    assertThat(run("serve", "--services", "gateway", "--cluster-secret", "short", "--data-dir", data))
+        .isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString()).contains("cluster-secret must have at least 32 characters");
+    assertThat(Files.exists(dir.resolve("data"))).isFalse();
+  }
+
+  @Test
   void everySettingIsAFlag() {
     int code = run("serve", "--help");
     assertThat(code).isZero();

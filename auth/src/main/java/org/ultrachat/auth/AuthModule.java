@@ -22,6 +22,9 @@ import org.ultrachat.platform.store.Database;
  * package-private.
  */
 public final class AuthModule {
+  /** The route patterns this service owns; a gateway without it passes these on to a node with it. */
+  public static final java.util.List<String> PATHS = java.util.List.of("/v1/auth/*", "/v1/me", "/v1/me/*", "/v1/users",
+      "/v1/admin/*", "/.well-known/jwks.json");
   /** How often a node re-reads signing keys, to adopt a rotation made by another process. */
   static final Duration KEY_RELOAD_INTERVAL = Duration.ofSeconds(60);
 

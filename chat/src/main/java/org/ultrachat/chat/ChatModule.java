@@ -25,6 +25,8 @@ import org.ultrachat.platform.store.Dialect;
  * partitions. Everything else in this module is package-private.
  */
 public final class ChatModule {
+  /** The route patterns this service owns; a gateway without it passes these on to a node with it. */
+  public static final java.util.List<String> PATHS = java.util.List.of("/v1/channels", "/v1/channels/*", "/v1/search");
   private static final Logger LOG = LoggerFactory.getLogger(ChatModule.class);
 
   private final ChatApi api;

@@ -52,10 +52,18 @@ public final class Edge {
    * @param services      the routes of the services running on this node
    * @param limits        the rate limiters, one set per node (not per router)
    * @param realtime      the WebSocket gateway, when this node serves {@code /v1/realtime}
+   * @param upstreams     services this node does not run, whose routes it passes on
    */
   public record Parts(Config config, PrometheusMeterRegistry registry, Map<String, Supplier<Future<Void>>> readiness,
                       Authenticator authenticator, List<ApiRoutes.Mount> services, EdgeLimits limits,
-                      Optional<Realtime> realtime) {
+                      Optional<Realtime> realtime, List<Upstream> upstreams) {
+    /** Parts of an edge that runs every service it serves. */
+    public Parts(Config config, PrometheusMeterRegistry registry, Map<String, Supplier<Future<Void>>> readiness,
+                 Authenticator authenticator, List<ApiRoutes.Mount> services, EdgeLimits limits,
+                 Optional<Realtime> realtime) {
+      this(config, registry, readiness, authenticator, services, limits, realtime, List.of());
+    }
+
     /** Parts of an edge without the WebSocket gateway. */
     public Parts(Config config, PrometheusMeterRegistry registry, Map<String, Supplier<Future<Void>>> readiness,
                  Authenticator authenticator, List<ApiRoutes.Mount> services, EdgeLimits limits) {
@@ -70,6 +78,7 @@ public final class Edge {
       Objects.requireNonNull(authenticator, "authenticator");
       services = List.copyOf(services);
       Objects.requireNonNull(limits, "limits");
+      upstreams = List.copyOf(upstreams);
     }
   }
 
@@ -99,6 +108,10 @@ public final class Edge {
           .allowCredentials(true)
           .maxAgeSeconds(600));
     }
+    // Routes of services running elsewhere stream through unread. The service node parses and caps
+    // them, and applies the rate limits to the forwarded address and the caller: a bucket shared
+    // through Redis would be charged twice if this node took from it as well.
+    new ServiceProxy(options.maxBodyBytes()).mount(vertx, router, parts.upstreams());
     // Both address buckets apply on /v1/auth/*; limits come before the body, so a refused request is not read.
     router.route("/v1/*").handler(limits::apiByAddress);
     router.route("/v1/auth/*").handler(limits::authByAddress);
