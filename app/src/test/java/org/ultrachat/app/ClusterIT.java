@@ -157,6 +157,37 @@ class ClusterIT {
   }
 
   @Test
+  void aUserAddedToAChannelWhileRedisIsDownFollowsItOnceRedisReturns() throws Exception {
+    Http one = new Http(nodes.get(0).port);
+    String ola = account(one, "ola");
+    Http.Account pia = new Http(nodes.get(1).port).register("pia");
+    RealtimeClient piaOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, pia.token());
+    piaOnTwo.live();
+
+    redisProxy.cut();
+    awaitMetric(nodes.get(0), "ultrachat_bus_redis_connected", 0);
+    awaitMetric(nodes.get(1), "ultrachat_bus_redis_connected", 0);
+    // Pia's personal member.added is published while node two cannot hear it.
+    String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "private").put("name", "while-down"), ola))
+        .getString("id");
+    ok(one.post("/v1/channels/" + channel + "/members", new JsonObject().put("userId", pia.id()), ola));
+    long during = ok(one.post("/v1/channels/" + channel + "/messages", new JsonObject().put("body", "while down"), ola))
+        .getLong("seq");
+
+    redisProxy.start();
+    awaitMetric(nodes.get(0), "ultrachat_bus_redis_connected", 1);
+    awaitMetric(nodes.get(1), "ultrachat_bus_redis_connected", 1);
+    // Node two reads Pia's memberships again and her socket follows the channel, with no reconnect.
+    JsonObject subscribed = piaOnTwo.await(f -> "subscribed".equals(f.getString("type"))
+        && channel.equals(f.getString("channelId")), RealtimeClient.WAIT);
+    assertThat(subscribed.getLong("lastSeq")).as("what came before is history").isGreaterThanOrEqualTo(during);
+    long after = ok(one.post("/v1/channels/" + channel + "/messages", new JsonObject().put("body", "after"), ola))
+        .getLong("seq");
+    piaOnTwo.awaitSeq(channel, after);
+    piaOnTwo.close();
+  }
+
+  @Test
   void aKilledNodesClientsResumeOnAnotherWithNoGapNoDuplicateAndRetriedSendsStoredOnce() throws Exception {
     ClusterNode doomed = ClusterNode.start("node-4", dir, env).awaitReady();
     Http one = new Http(nodes.get(0).port);

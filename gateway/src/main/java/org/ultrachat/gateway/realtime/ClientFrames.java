@@ -102,6 +102,7 @@ final class ClientFrames {
       case "unsubscribe" -> {
         String channelId = Frames.string(frame, "channelId", Frames.MAX_CHANNEL_ID);
         hub.unsubscribe(c, channelId);
+        c.optOut(channelId, true);
         c.send(Frames.reply("unsubscribed", id).put("channelId", channelId));
         yield Future.succeededFuture();
       }
@@ -135,6 +136,7 @@ final class ClientFrames {
     String channelId = Frames.string(frame, "channelId", Frames.MAX_CHANNEL_ID);
     return hub.here(node.chat.readable(c.caller, channelId)).compose(v -> hub.subscribe(c, channelId, false))
         .map(position -> {
+          c.optOut(channelId, false);
           c.send(Frames.reply("subscribed", id).put("channelId", channelId).put("lastSeq", position));
           return null;
         });

@@ -68,6 +68,8 @@ final class Connection {
   private final Runnable slow;
   /** Personal events that arrived before hello, applied right after it; null while there are none. */
   private List<JsonObject> early;
+  /** Member channels the client unsubscribed from, which a repair must not follow again; made on the first. */
+  private Set<String> optedOut;
   /** Channels this connection was removed from, by the seq of the removal, to drop late copies of it; made on the first. */
   private Map<String, Long> departed;
 
@@ -171,6 +173,22 @@ final class Connection {
       };
     }
     departed.merge(channelId, seq, Math::max);
+  }
+
+  /** The client unsubscribed from the channel (or, with {@code false}, subscribed to it again). */
+  void optOut(String channelId, boolean out) {
+    if (out) {
+      if (optedOut == null) {
+        optedOut = new java.util.HashSet<>(4);
+      }
+      optedOut.add(channelId);
+    } else if (optedOut != null) {
+      optedOut.remove(channelId);
+    }
+  }
+
+  boolean optedOut(String channelId) {
+    return optedOut != null && optedOut.contains(channelId);
   }
 
   boolean departedAfter(String channelId, long seq) {

@@ -8,7 +8,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +36,8 @@ final class Hub {
   static final int PAGE = 100;
   /** How long an early event waits for the ones before it before the store is asked. */
   static final long GAP_GRACE_MS = 50;
+  /** Users whose channels are read again at once after a bus reset: a node of 19,000 must not flood the pool. */
+  static final int REJOIN_PARALLEL = 8;
   /** How long a draining hub waits for sends in flight before it closes the sockets anyway. */
   static final long DRAIN_CAP_MS = 10_000;
   static final long AUTH_RECHECK_MS = 60_000;
@@ -391,7 +395,54 @@ final class Hub {
    * missed in order, without having to resume. The sequencer drops what they already have.
    */
   void busReset() {
-    context.runOnContext(v -> List.copyOf(feeds.values()).forEach(this::catchUp));
+    context.runOnContext(v -> {
+      List.copyOf(feeds.values()).forEach(this::catchUp);
+      rejoin(new ArrayDeque<>(byUser.keySet()));
+    });
+  }
+
+  /**
+   * Personal events have no stream to read again; the one whose loss matters is being added to a
+   * channel, which subscribes the user's connections. So each connected user's memberships are
+   * read again, a few users at a time, and a channel the connection does not follow (and did not
+   * leave by choice) is followed from now, with a {@code subscribed} frame whose {@code lastSeq}
+   * says that what came before is history, as for a {@code subscribe}.
+   */
+  private void rejoin(Deque<String> users) {
+    for (int i = 0; i < REJOIN_PARALLEL; i++) {
+      rejoinNext(users);
+    }
+  }
+
+  private void rejoinNext(Deque<String> users) {
+    String userId = users.pollFirst();
+    if (userId == null) {
+      return;
+    }
+    if (!byUser.containsKey(userId)) {
+      rejoinNext(users);
+      return;
+    }
+    here(node.chat.memberChannels(userId)).onComplete(read -> {
+      if (read.succeeded()) {
+        for (Connection c : List.copyOf(byUser.getOrDefault(userId, Set.of()))) {
+          for (String channelId : read.result()) {
+            if (c.ready && !c.channels.containsKey(channelId) && !c.optedOut(channelId)) {
+              node.metrics.rejoins.increment();
+              here(node.chat.lastSeq(channelId)).onSuccess(seq -> {
+                if (!c.closed && seq >= 0) {
+                  joined(c, channelId, seq);
+                }
+              });
+            }
+          }
+        }
+      } else {
+        LOG.atWarn().setCause(read.cause()).addKeyValue("user", userId)
+            .log("reading a user's channels after a bus reset failed; their new channels wait for a reconnect");
+      }
+      rejoinNext(users);
+    });
   }
 
   private void catchUp(Feed feed) {

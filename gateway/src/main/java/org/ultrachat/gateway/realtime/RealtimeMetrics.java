@@ -15,6 +15,7 @@ final class RealtimeMetrics {
   final Counter replayed;
   final Counter slowConsumers;
   final Counter gapFills;
+  final Counter rejoins;
 
   RealtimeMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -32,6 +33,9 @@ final class RealtimeMetrics {
         .description("Connections closed because their outbound buffer filled up").register(registry);
     gapFills = Counter.builder("ultrachat.realtime.gap.fills")
         .description("Reads from the store to fill a gap in a channel's live events").register(registry);
+    rejoins = Counter.builder("ultrachat.realtime.rejoins")
+        .description("Channels a connection began to follow when its memberships were read again after a bus reset")
+        .register(registry);
   }
 
   /** Counts a frame answered with an error, by the client frame's type and the error code. */
