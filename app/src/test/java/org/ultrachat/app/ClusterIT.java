@@ -411,6 +411,27 @@ class ClusterIT {
     nedOnTwo.close();
   }
 
+  @Test
+  void theUsersOfAKilledNodeAreAnnouncedOfflineByTheOthers() throws Exception {
+    ClusterNode doomed = ClusterNode.start("node-5", dir, env).awaitReady();
+    Http one = new Http(nodes.get(0).port);
+    Http.Account quin = one.register("quin");
+    RealtimeClient rexOnOne = RealtimeClient.connect(clients, nodes.get(0).port, account(one, "rex"));
+    rexOnOne.live();
+    assertThat(watch(rexOnOne, quin.id())).isEqualTo("offline");
+    RealtimeClient quinOnDoomed = RealtimeClient.connect(clients, doomed.port, quin.token());
+    quinOnDoomed.live();
+    rexOnOne.next(f -> isPresence(f, quin.id(), "online"));
+
+    // No goodbye from a SIGKILL: a living node notices the missing heartbeats (TTL 45 s, checked every 15 s).
+    doomed.kill();
+    long killedAt = System.currentTimeMillis();
+    rexOnOne.await(f -> isPresence(f, quin.id(), "offline"), java.time.Duration.ofSeconds(90));
+    System.out.printf("offline announced %d ms after the kill%n", System.currentTimeMillis() - killedAt);
+    assertThat(watch(rexOnOne, quin.id())).isEqualTo("offline");
+    rexOnOne.close();
+  }
+
   /** Two users in a new public channel, the first live on node one, the second on node two. */
   private record Pair(String channel, String firstToken, RealtimeClient onOne, RealtimeClient onTwo) {
   }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.ultrachat.platform.store.Ids;
 
 /**
@@ -17,17 +18,33 @@ import org.ultrachat.platform.store.Ids;
  * that node's status for the user and when the entry expires. A node renews its entries every
  * {@link #HEARTBEAT_MS}, so a node that dies without a word stops counting after {@link #TTL_MS}.
  * A user is online when any live entry says online, away when all say away, offline without one.
+ *
+ * <p>A node that dies says nothing, so the living ones watch each other: every node stamps its
+ * heartbeat in a sorted set ({@code ultrachat:presence:nodes}) and keeps the set of users it has
+ * entries for ({@code ultrachat:presence:node:<id>}). A node whose stamp is older than the TTL is
+ * claimed by whichever node removes it from the sorted set first (ZREM answers 1 once); that
+ * node deletes the dead node's entries and announces offline every user left with none.
  */
 final class ClusterPresence {
   static final long TTL_MS = 45_000;
   static final long HEARTBEAT_MS = 15_000;
   private static final String PREFIX = "ultrachat:presence:";
+  private static final String NODES = "ultrachat:presence:nodes";
+  /** A node's user set outlives any plausible outage, and is dropped when the node is reaped. */
+  private static final long NODE_SET_TTL_MS = 86_400_000;
 
   private final Redis redis;
   private final String node = Ids.newId();
+  private final BiConsumer<String, Presence.Status> announce;
 
-  ClusterPresence(Redis redis) {
+  /** @param announce publishes a user's new status, for users a dead node left offline */
+  ClusterPresence(Redis redis, BiConsumer<String, Presence.Status> announce) {
     this.redis = redis;
+    this.announce = announce;
+  }
+
+  private static String usersOf(String node) {
+    return PREFIX + "node:" + node;
   }
 
   /**
@@ -38,26 +55,69 @@ final class ClusterPresence {
   Future<Presence.Status> record(String userId, Presence.Status here) {
     String key = PREFIX + userId;
     long now = System.currentTimeMillis();
-    Request write = here == Presence.Status.OFFLINE
+    boolean offline = here == Presence.Status.OFFLINE;
+    Request write = offline
         ? Request.cmd(Command.HDEL).arg(key).arg(node)
         : Request.cmd(Command.HSET).arg(key).arg(node).arg(here.value() + "|" + (now + TTL_MS));
+    Request mine = Request.cmd(offline ? Command.SREM : Command.SADD).arg(usersOf(node)).arg(userId);
+    // Stamped here too, not only by the heartbeat: a node killed before its first heartbeat is still found.
+    Request alive = Request.cmd(Command.ZADD).arg(NODES).arg(now).arg(node);
     return redis.batch(List.of(write, Request.cmd(Command.PEXPIRE).arg(key).arg(TTL_MS),
-            Request.cmd(Command.HGETALL).arg(key)))
+            Request.cmd(Command.HGETALL).arg(key), mine, alive))
         .map(answers -> overall(answers.get(2), now));
   }
 
-  /** Renews this node's entries for its connected users (their status here). */
+  /**
+   * Stamps this node as alive, renews its entries for its connected users (their status here),
+   * then reaps nodes whose stamp is older than the TTL.
+   */
   Future<Void> heartbeat(Map<String, Presence.Status> here) {
-    if (here.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    long expires = System.currentTimeMillis() + TTL_MS;
+    long now = System.currentTimeMillis();
+    long expires = now + TTL_MS;
     List<Request> writes = new ArrayList<>();
+    writes.add(Request.cmd(Command.ZADD).arg(NODES).arg(now).arg(node));
     here.forEach((userId, status) -> {
       writes.add(Request.cmd(Command.HSET).arg(PREFIX + userId).arg(node).arg(status.value() + "|" + expires));
       writes.add(Request.cmd(Command.PEXPIRE).arg(PREFIX + userId).arg(TTL_MS));
+      writes.add(Request.cmd(Command.SADD).arg(usersOf(node)).arg(userId));
     });
-    return redis.batch(writes).mapEmpty();
+    writes.add(Request.cmd(Command.PEXPIRE).arg(usersOf(node)).arg(NODE_SET_TTL_MS));
+    return redis.batch(writes).compose(done -> reap(now));
+  }
+
+  private Future<Void> reap(long now) {
+    return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(NODES).arg("-inf").arg(now - TTL_MS))
+        .compose(dead -> {
+          Future<Void> all = Future.succeededFuture();
+          for (Response id : dead) {
+            String deadNode = id.toString();
+            all = all.compose(v -> redis.send(Request.cmd(Command.ZREM).arg(NODES).arg(deadNode)))
+                .compose(removed -> removed.toInteger() == 1 ? bury(deadNode, now) : Future.succeededFuture());
+          }
+          return all;
+        });
+  }
+
+  /** Deletes a dead node's entries and announces offline the users it leaves with none. */
+  private Future<Void> bury(String deadNode, long now) {
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(usersOf(deadNode))).compose(users -> {
+      List<String> userIds = new ArrayList<>();
+      users.forEach(u -> userIds.add(u.toString()));
+      List<Request> requests = new ArrayList<>();
+      for (String userId : userIds) {
+        requests.add(Request.cmd(Command.HDEL).arg(PREFIX + userId).arg(deadNode));
+        requests.add(Request.cmd(Command.HGETALL).arg(PREFIX + userId));
+      }
+      requests.add(Request.cmd(Command.DEL).arg(usersOf(deadNode)));
+      return redis.batch(requests).map(answers -> {
+        for (int i = 0; i < userIds.size(); i++) {
+          if (overall(answers.get(2 * i + 1), now) == Presence.Status.OFFLINE) {
+            announce.accept(userIds.get(i), Presence.Status.OFFLINE);
+          }
+        }
+        return null;
+      });
+    });
   }
 
   /** @return each user's status across the cluster */

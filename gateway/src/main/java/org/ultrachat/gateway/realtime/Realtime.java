@@ -68,7 +68,7 @@ public final class Realtime {
     this.bus = bus;
     // A bus that lost its link may have dropped events of followed channels: every hub catches up from the store.
     bus.onReset(() -> hubs.values().forEach(Hub::busReset));
-    this.cluster = redis.map(ClusterPresence::new);
+    this.cluster = redis.map(r -> new ClusterPresence(r, this::announce));
     // Entries of this node's users live TTL_MS in Redis: renew them well before.
     cluster.ifPresent(c -> vertx.setPeriodic(ClusterPresence.HEARTBEAT_MS, id -> c.heartbeat(presence.here())));
   }
@@ -113,8 +113,12 @@ public final class Realtime {
         ? presence.set(userId, connectionId, status.get()) : presence.remove(userId, connectionId);
     changed.ifPresent(here -> cluster.map(c -> c.record(userId, here).otherwise(here))
         .orElse(Future.succeededFuture(here))
-        .onSuccess(s -> bus.publish(presenceTopic(userId), new JsonObject().put("type", "presence")
-            .put("userId", userId).put("status", s.value()))));
+        .onSuccess(s -> announce(userId, s)));
+  }
+
+  private void announce(String userId, Presence.Status status) {
+    bus.publish(presenceTopic(userId), new JsonObject().put("type", "presence").put("userId", userId)
+        .put("status", status.value()));
   }
 
   /** @return the users' statuses: across the cluster when presence is in Redis (this node's if Redis fails) */
