@@ -432,6 +432,136 @@ class ClusterIT {
     rexOnOne.close();
   }
 
+  @Test
+  void aRollingRestartOfEveryNodeLosesNoAckedSendAndStoresEachRetryOnce() throws Exception {
+    // Three nodes of their own, restarted one after another while two writers keep sending.
+    List<ClusterNode> roll = new java.util.concurrent.CopyOnWriteArrayList<>(ClusterNode.startThree("roll", dir, env));
+    Http one = new Http(nodes.get(0).port);
+    String uma = account(one, "uma");
+    String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "rolling"), uma))
+        .getString("id");
+    List<String> writers = List.of("vic", "wes");
+    List<String> tokens = new ArrayList<>();
+    for (String w : writers) {
+      tokens.add(account(one, w));
+      ok(one.send("POST", "/v1/channels/" + channel + "/join", null, tokens.get(tokens.size() - 1)));
+    }
+    RealtimeClient umaOnOne = RealtimeClient.connect(clients, nodes.get(0).port, uma);
+    umaOnOne.live();
+
+    java.util.concurrent.atomic.AtomicBoolean rolling = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(writers.size());
+    List<Future<Map<String, Long>>> results = new ArrayList<>();
+    for (int k = 0; k < writers.size(); k++) {
+      String name = writers.get(k);
+      String token = tokens.get(k);
+      int first = k;
+      results.add(pool.submit(() -> writeThroughTheRoll(roll, first, name, token, channel, rolling, retries, reconnects)));
+    }
+    for (int i = 0; i < roll.size(); i++) {
+      Thread.sleep(2_000);
+      roll.get(i).stop();
+      roll.set(i, ClusterNode.start("roll-" + (4 + i), dir, env).awaitReady());
+    }
+    Thread.sleep(2_000);
+    rolling.set(false);
+    Map<String, Long> acked = new java.util.LinkedHashMap<>();
+    for (Future<Map<String, Long>> r : results) {
+      acked.putAll(r.get());
+    }
+    pool.shutdown();
+    roll.forEach(ClusterNode::close);
+
+    assertThat(new HashSet<>(acked.values())).as("one seq per acked message").hasSize(acked.size());
+    List<Long> seen = umaOnOne.awaitSeqs(channel, acked.values());
+    assertThat(seen).as("a reader on a node that stayed up gets every acked message once, in order")
+        .isSorted().doesNotHaveDuplicates();
+    List<String> stored = storedBodies(one, channel, uma);
+    assertThat(stored).as("every send stored once, retries included").doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(acked.keySet());
+    assertThat(reconnects.get()).as("the writers had to move").isGreaterThanOrEqualTo(3);
+    System.out.printf("rolling restart: %d messages acked, %d reconnects, %d sends retried%n", acked.size(),
+        reconnects.get(), retries.get());
+    umaOnOne.close();
+  }
+
+  /**
+   * Sends numbered messages (body = client id) until the roll is over, as a client following the
+   * protocol does: on a goaway, a closed socket or an error, it connects to another node and
+   * sends the unacked message again with the same client id. @return client id to acked seq
+   */
+  private static Map<String, Long> writeThroughTheRoll(List<ClusterNode> roll, int first, String name, String token,
+                                                       String channel, java.util.concurrent.atomic.AtomicBoolean rolling,
+                                                       java.util.concurrent.atomic.AtomicInteger retries,
+                                                       java.util.concurrent.atomic.AtomicInteger reconnects)
+      throws InterruptedException {
+    Map<String, Long> acked = new java.util.LinkedHashMap<>();
+    int target = first;
+    RealtimeClient c = null;
+    for (int n = 0; rolling.get() || n < 10; n++) {
+      String clientId = name + "-" + n;
+      Long seq = null;
+      for (int attempt = 0; seq == null; attempt++) {
+        assertThat(attempt).as("attempts for " + clientId).isLessThan(200);
+        try {
+          if (c == null || c.isClosed()) {
+            if (c != null || target != first) {
+              reconnects.incrementAndGet();
+            }
+            c = RealtimeClient.connect(clients, roll.get(target++ % roll.size()).port, token);
+            c.live();
+          }
+          String id = RealtimeClient.newId("s");
+          c.send(new JsonObject().put("type", "send").put("id", id).put("channelId", channel)
+              .put("clientId", clientId).put("body", clientId));
+          JsonObject answer = c.await(f -> id.equals(f.getString("id")), java.time.Duration.ofSeconds(15));
+          if ("ack".equals(answer.getString("type"))) {
+            seq = answer.getLong("seq");
+          } else {
+            assertThat(answer.getInteger("status")).as(answer.encode()).isEqualTo(503);
+            throw new IllegalStateException("draining");
+          }
+        } catch (AssertionError | RuntimeException e) {
+          if (e instanceof AssertionError && e.getMessage() != null && e.getMessage().startsWith("[attempts")) {
+            throw e;
+          }
+          retries.incrementAndGet();
+          if (c != null) {
+            c.close();
+          }
+          c = null;
+          Thread.sleep(100);
+        }
+      }
+      acked.put(clientId, seq);
+      Thread.sleep(50);
+    }
+    if (c != null) {
+      c.close();
+    }
+    return acked;
+  }
+
+  /** @return the bodies of every message stored in the channel, read in pages over REST */
+  private static List<String> storedBodies(Http http, String channel, String token) {
+    List<String> bodies = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      io.vertx.core.json.JsonArray page = ok(http.get("/v1/channels/" + channel + "/messages?limit=100&after=" + after,
+          token)).getJsonArray("messages");
+      if (page.isEmpty()) {
+        return bodies;
+      }
+      for (Object m : page) {
+        JsonObject message = (JsonObject) m;
+        bodies.add(message.getString("body"));
+        after = Math.max(after, message.getLong("seq"));
+      }
+    }
+  }
+
   /** Two users in a new public channel, the first live on node one, the second on node two. */
   private record Pair(String channel, String firstToken, RealtimeClient onOne, RealtimeClient onTwo) {
   }
