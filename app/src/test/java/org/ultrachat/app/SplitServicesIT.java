@@ -133,6 +133,26 @@ class SplitServicesIT {
   }
 
   @Test
+  void aBrowserSessionRefreshesThroughTheGatewayWithItsCookies() {
+    Http http = new Http(edge.port);
+    http.register("split-eve");
+    HttpResponse<String> login = http.post("/v1/auth/login", new JsonObject().put("username", "split-eve")
+        .put("password", "split-eve password long").put("client", "browser"), null);
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    String cookie = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("uc_refresh="))
+        .findFirst().orElseThrow();
+    String refresh = cookie.substring("uc_refresh=".length(), cookie.indexOf(';'));
+    String csrf = new JsonObject(login.body()).getString("csrfToken");
+    HttpResponse<String> refreshed = http.send(http.request("/v1/auth/refresh")
+        .header("Cookie", "uc_refresh=" + refresh + "; uc_csrf=" + csrf).header("X-CSRF-Token", csrf)
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+    assertThat(refreshed.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("uc_refresh="));
+    assertThat(ok(http.get("/v1/me", new JsonObject(refreshed.body()).getString("accessToken"))).getString("username"))
+        .isEqualTo("split-eve");
+  }
+
+  @Test
   void badInputThroughTheGatewayGetsTheServicesProblemAndChangesNothing() {
     Http http = new Http(edge.port);
     String cat = http.register("split-cat").token();
