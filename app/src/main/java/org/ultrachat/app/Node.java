@@ -149,6 +149,9 @@ public final class Node {
       if (bus instanceof RedisBus redisBus) {
         Gauge.builder("ultrachat.bus.redis.connected", redisBus, b -> b.connected() ? 1 : 0)
             .description("1 while this node's subscription link to Redis is up").register(registry);
+        Gauge.builder("ultrachat.bus.redis.lag", redisBus, b -> b.lastLagMs() / 1000.0).baseUnit("seconds")
+            .description("How long the last event from another node took to arrive (both nodes' clocks)")
+            .register(registry);
         Gauge.builder("ultrachat.bus.redis.topics", redisBus, RedisBus::topics)
             .description("Topics this node holds a Redis subscription for").register(registry);
       }

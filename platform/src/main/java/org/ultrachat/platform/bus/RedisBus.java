@@ -40,6 +40,12 @@ public final class RedisBus implements Bus {
   private static final String PREFIX = "ultrachat.";
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5_000;
+  /** When the publishing node sent an event, added on the wire and removed on arrival. */
+  static final String SENT_AT = "_busSentAt";
+  /** An event older than this on arrival means the link lags: some invalidations came too late. */
+  static final long LAG_RESET_MS = 5_000;
+  /** At most one lag reset per this long: a lagging link would otherwise flush caches on every event. */
+  private static final long LAG_RESET_EVERY_MS = 30_000;
 
   private final Vertx vertx;
   private final LocalBus local;
@@ -56,6 +62,8 @@ public final class RedisBus implements Bus {
   private boolean closed;
   private long backoffMs = MIN_BACKOFF_MS;
   private long publishFailures;
+  private volatile long lastLagMs;
+  private long lastLagReset;
 
   private RedisBus(Vertx vertx, String url) {
     this.vertx = vertx;
@@ -79,7 +87,9 @@ public final class RedisBus implements Bus {
   @Override
   public void publish(String topic, JsonObject event) {
     local.publish(topic, event);
-    Request request = Request.cmd(Command.PUBLISH).arg(PREFIX + topic).arg(origin + event.encode());
+    // The send time travels inside the JSON, so nodes of the previous version read the event still.
+    String wire = event.copy().put(SENT_AT, System.currentTimeMillis()).encode();
+    Request request = Request.cmd(Command.PUBLISH).arg(PREFIX + topic).arg(origin + wire);
     // One connection and compose in call order keep one node's events in publish order in Redis.
     publishingLink().compose(conn -> conn.send(request)).onFailure(e -> {
       long failures;
@@ -258,11 +268,43 @@ public final class RedisBus implements Bus {
       }
       return;
     }
+    JsonObject event;
     try {
-      local.publish(topic, new JsonObject(payload.substring(origin.length())));
+      event = new JsonObject(payload.substring(origin.length()));
     } catch (DecodeException | StringIndexOutOfBoundsException e) {
       log.warn("dropped an undecodable bus message on {}: {}", channel, e.getMessage());
+      return;
     }
+    if (event.remove(SENT_AT) instanceof Number sentAt) {
+      lagged(System.currentTimeMillis() - sentAt.longValue());
+    }
+    local.publish(topic, event);
+  }
+
+  /**
+   * Events that arrive late may have come after what they invalidate was read again: past
+   * {@link #LAG_RESET_MS}, the reset listeners run as for a dropped link (caches flushed, feeds
+   * caught up from the store), at most once per {@link #LAG_RESET_EVERY_MS}.
+   */
+  private void lagged(long lagMs) {
+    lastLagMs = lagMs;
+    if (lagMs <= LAG_RESET_MS) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    synchronized (this) {
+      if (now - lastLagReset < LAG_RESET_EVERY_MS) {
+        return;
+      }
+      lastLagReset = now;
+    }
+    log.warn("Redis bus events arrive {} ms after they were sent; flushing caches and repairing from the store", lagMs);
+    resetListeners.forEach(Runnable::run);
+  }
+
+  /** @return how long the last event from another node took to arrive, in ms (clocks of both nodes) */
+  public long lastLagMs() {
+    return lastLagMs;
   }
 
   private synchronized RedisConnection currentSubscriber() {

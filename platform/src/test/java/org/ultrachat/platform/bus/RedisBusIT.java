@@ -144,6 +144,36 @@ class RedisBusIT {
     waitFor(() -> received.size() == 1, "delivery again");
   }
 
+  @Test
+  void aLateEventIsReportedAsAResetAndArrivesWithoutItsSendTime() {
+    RedisBus publisher = bus(url);
+    RedisBus subscriber = bus(url);
+    AtomicInteger resets = new AtomicInteger();
+    subscriber.onReset(resets::incrementAndGet);
+    Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
+    subscriber.subscribe(topic, received::add);
+    waitFor(() -> redisSubscribers(topic) == 1, "subscribed");
+
+    publisher.publish(topic, new JsonObject().put("n", 1));
+    waitFor(() -> received.size() == 1, "a timely event");
+    assertThat(received.peek().fieldNames()).containsExactly("n");
+    assertThat(resets.get()).isZero();
+    assertThat(subscriber.lastLagMs()).isBetween(0L, RedisBus.LAG_RESET_MS);
+
+    // As a link that lags would deliver it: sent 10 s ago by another node.
+    String late = new JsonObject().put("n", 2).put(RedisBus.SENT_AT, System.currentTimeMillis() - 10_000).encode();
+    admin.send(Request.cmd(Command.PUBLISH).arg("ultrachat." + topic).arg(UUID.randomUUID() + late)).await();
+    waitFor(() -> received.size() == 2 && resets.get() == 1, "the late event and a reset");
+    // An event from a node that stamps no send time (the previous version) is delivered as it is.
+    admin.send(Request.cmd(Command.PUBLISH).arg("ultrachat." + topic)
+        .arg(UUID.randomUUID() + new JsonObject().put("n", 3).encode())).await();
+    waitFor(() -> received.size() == 3, "an unstamped event");
+    settle();
+    assertThat(received).extracting(e -> e.getInteger("n")).containsExactly(1, 2, 3);
+    assertThat(received).allSatisfy(e -> assertThat(e.containsKey(RedisBus.SENT_AT)).isFalse());
+    assertThat(resets.get()).isEqualTo(1);
+  }
+
   private Vertx node() {
     Vertx v = Vertx.vertx();
     nodes.add(v);
