@@ -395,6 +395,24 @@ abstract class RealtimeContract {
   }
 
   @Test
+  void aMentionReachesTheMentionedMemberBesideTheMessageItself() {
+    String general = channel(ana, "public", "mentions");
+    join(general, ben);
+    RealtimeClient a = live(ana);
+    RealtimeClient b = live(ben);
+    for (int n = 0; n < 5; n++) {
+      JsonObject ack = a.sendMessage(general, "m-" + n, "look here @ben, " + n);
+      JsonObject mention = b.await(f -> "event".equals(f.getString("type"))
+          && "mention".equals(f.getJsonObject("event").getString("type"))
+          && ack.getString("messageId").equals(f.getJsonObject("event").getString("messageId")), RealtimeClient.WAIT);
+      assertThat(mention.getJsonObject("event").getLong("seq")).isEqualTo(ack.getLong("seq"));
+      // The mention points at the message's seq; the message's own event is not displaced by it.
+      assertThat(b.awaitMessage(general, "look here @ben, " + n).getLong("seq")).isEqualTo(ack.getLong("seq"));
+    }
+    assertThat(b.seqs(general)).doesNotHaveDuplicates().isSorted();
+  }
+
+  @Test
   void aRetriedSendWithTheSameClientIdIsStoredAndDeliveredOnce() {
     String ch = channel(ana, "public", "retries");
     join(ch, ben);

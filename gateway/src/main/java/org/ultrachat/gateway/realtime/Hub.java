@@ -537,9 +537,12 @@ final class Hub {
     String channelId = event.getString("channelId");
     boolean aboutMe = c.userId().equals(event.getString("userId"));
     Object seq = event.getValue("seq");
-    if (seq instanceof Number n && channelId != null && c.channels.containsKey(channelId)) {
+    // Membership changes are channel events copied to the user; a mention only points at the seq
+    // of its message, whose own event it must not displace in the channel's stream.
+    boolean channelCopy = seq instanceof Number && channelId != null && type.startsWith("member.");
+    if (channelCopy && c.channels.containsKey(channelId)) {
       // A copy of a channel event: it goes the channel's way, once and in order.
-      c.deliver(channelId, n.longValue(), text);
+      c.deliver(channelId, ((Number) seq).longValue(), text);
     } else if (!(seq instanceof Number n && channelId != null && c.departedAfter(channelId, n.longValue()))) {
       c.write(text);
     }
