@@ -44,6 +44,8 @@ import org.ultrachat.gateway.remote.ClusterSecret;
 import org.ultrachat.gateway.remote.InternalApi;
 import org.ultrachat.gateway.remote.RemoteAuthenticator;
 import org.ultrachat.gateway.remote.RemoteChatLink;
+import org.ultrachat.gateway.remote.RemoteUserDirectory;
+import org.ultrachat.platform.directory.UserDirectory;
 import org.ultrachat.gateway.realtime.ChatLink;
 import org.ultrachat.gateway.realtime.Realtime;
 import org.ultrachat.platform.config.Config;
@@ -166,6 +168,12 @@ public final class Node {
               limiters.create("login", RateLimit.of(config, Setting.RATE_LIMIT_LOGIN)), caches, bus).await())
           : Optional.empty();
 
+      // Without auth here, a chat node checks tokens and looks users up on an auth node.
+      Optional<Authenticator> remoteAuth = authUpstream.map(u -> new RemoteAuthenticator(vertx, u, secret.orElseThrow()));
+      remoteAuth.ifPresent(a -> bus.subscribe(Bus.CREDENTIALS_TOPIC, a::forget));
+      UserDirectory directory = auth.map(AuthModule::directory)
+          .orElseGet(() -> authUpstream.map(u -> (UserDirectory) new RemoteUserDirectory(vertx, u, secret.orElseThrow()))
+              .orElse(null));
       // Message writes commit in groups: many sends, one transaction, each acked after its commit.
       // On PostgreSQL several writers run side by side, a channel always on the same one.
       int shards = target.dialect() == Dialect.SQLITE ? 1 : config.integer(Setting.STORE_WRITE_SHARDS);
@@ -186,7 +194,7 @@ public final class Node {
       };
       Optional<ChatModule> chat = services.contains("chat")
           ? Optional.of(ChatModule.create(vertx, database, protection, config.string(Setting.CHAT_ENCRYPTION).equals("on"),
-              BlindIndex.create(masterKey), auth.orElseThrow().directory(), bus, messageWrites, caches))
+              BlindIndex.create(masterKey), directory, bus, messageWrites, caches))
           : Optional.empty();
       // Message partitions exist before anything serves; the job then runs every 6 h (PostgreSQL only).
       chat.filter(c -> target.dialect() == Dialect.POSTGRESQL).ifPresent(c -> c.scheduleMaintenance(vertx).await());
@@ -206,19 +214,16 @@ public final class Node {
         auth.ifPresent(a -> mounts.add(a.routes()));
         chat.ifPresent(c -> mounts.add(c.routes()));
         // Gateways elsewhere reach this node's services for their WebSockets through these.
-        secret.filter(s -> auth.isPresent() || chat.isPresent())
-            .ifPresent(s -> mounts.add(InternalApi.routes(s, auth.map(AuthModule::authenticator), localChat)));
-        Authenticator authenticator = auth.map(AuthModule::authenticator).orElse(Authenticator.refuseAll());
+        secret.filter(s -> auth.isPresent() || chat.isPresent()).ifPresent(s -> mounts.add(InternalApi.routes(s,
+            auth.map(AuthModule::authenticator), auth.map(AuthModule::directory), localChat)));
+        Authenticator authenticator = auth.map(AuthModule::authenticator).or(() -> remoteAuth)
+            .orElse(Authenticator.refuseAll());
         Optional<ChatLink> chatLink = localChat;
         List<Upstream> upstreams = new ArrayList<>();
         if (services.contains("gateway")) {
           authUpstream.ifPresent(u -> upstreams.add(new Upstream("auth", AuthModule.PATHS, u)));
           chatUpstream.ifPresent(u -> upstreams.add(new Upstream("chat", ChatModule.PATHS, u)));
           upstreams.forEach(u -> readiness.put("upstream-" + u.service(), Upstream.readiness(vertx, u.origin())));
-          if (auth.isEmpty()) {
-            authenticator = authUpstream.<Authenticator>map(u -> new RemoteAuthenticator(vertx, u, secret.orElseThrow()))
-                .orElse(authenticator);
-          }
           chatLink = chatLink.or(() -> chatUpstream.map(u -> new RemoteChatLink(vertx, u, secret.orElseThrow())));
           if (auth.isEmpty() && authUpstream.isEmpty()) {
             LOG.warn("this node runs the gateway without the auth service or upstream-auth: protected routes answer 401");
@@ -255,9 +260,11 @@ public final class Node {
     if (value.isEmpty()) {
       return Optional.empty();
     }
-    if (!services.contains("gateway") || services.contains(service)) {
-      throw new ConfigException(setting.key() + " is for a node that runs the gateway without the " + service
-          + " service");
+    // A gateway passes the service's routes on; a chat node without auth asks auth for tokens and users.
+    boolean user = services.contains("gateway") || service.equals("auth") && services.contains("chat");
+    if (!user || services.contains(service)) {
+      throw new ConfigException(setting.key() + " is for a node that runs the gateway (or, for auth, chat) without the "
+          + service + " service");
     }
     if (service.equals("chat") && config.optional(Setting.REDIS_URL).isEmpty()) {
       throw new ConfigException(setting.key() + " needs " + Setting.REDIS_URL.key()
@@ -335,8 +342,8 @@ public final class Node {
             + "; this build has: " + String.join(", ", KNOWN_SERVICES) + " (or all)");
       }
     }
-    if (chosen.contains("chat") && !chosen.contains("auth")) {
-      throw new ConfigException("the chat service needs the auth service on the same node in this build");
+    if (chosen.contains("chat") && !chosen.contains("auth") && config.optional(Setting.UPSTREAM_AUTH).isEmpty()) {
+      throw new ConfigException("the chat service needs the auth service on the same node, or upstream-auth");
     }
     if (chosen.isEmpty()) {
       throw new ConfigException(Setting.SERVICES.key() + " names no service");

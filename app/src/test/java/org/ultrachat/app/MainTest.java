@@ -60,7 +60,7 @@ class MainTest {
         .isEqualTo(Main.CONFIG_ERROR);
     assertThat(err.toString()).contains("upstream-auth needs cluster-secret");
     assertThat(run("serve", "--upstream-auth", "http://127.0.0.1:9", "--data-dir", data)).isEqualTo(Main.CONFIG_ERROR);
-    assertThat(err.toString()).contains("upstream-auth is for a node that runs the gateway without the auth service");
+    assertThat(err.toString()).contains("upstream-auth is for a node that runs the gateway (or, for auth, chat) without the auth service");
     assertThat(run("serve", "--services", "gateway", "--cluster-secret", "short", "--data-dir", data))
         .isEqualTo(Main.CONFIG_ERROR);
     assertThat(err.toString()).contains("cluster-secret must have at least 32 characters");

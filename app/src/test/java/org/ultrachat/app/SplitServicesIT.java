@@ -25,9 +25,10 @@ import org.ultrachat.platform.testing.TestPostgres;
 import org.ultrachat.platform.testing.TestRedis;
 
 /**
- * Services split over processes: a gateway-only node ({@code services=gateway}) in front of two
- * service-only nodes ({@code services=auth,chat}), one named as the auth upstream and the other as
- * the chat upstream. Clients talk to the gateway alone, for REST and WebSockets.
+ * Services split over processes, one service each: a gateway-only node ({@code services=gateway})
+ * in front of an auth node ({@code services=auth}) and a chat node ({@code services=chat}, which
+ * checks tokens and looks users up on the auth node). Clients talk to the gateway alone, for REST
+ * and WebSockets.
  */
 class SplitServicesIT {
   private static final String SECRET = "split-services-test-secret-0123456789abcdef";
@@ -51,9 +52,14 @@ class SplitServicesIT {
         "ULTRACHAT_MASTER_KEY", Base64.getEncoder().encodeToString(key), "ULTRACHAT_CLUSTER_SECRET", SECRET,
         // The service nodes believe the client address the gateway forwards.
         "ULTRACHAT_TRUSTED_PROXIES", "127.0.0.1");
-    authNode = ClusterNode.start("svc-1", dir, with(env, "ULTRACHAT_SERVICES", "auth,chat")).awaitReady();
-    chatNode = ClusterNode.start("svc-2", dir, with(env, "ULTRACHAT_SERVICES", "auth,chat")).awaitReady();
+    authNode = ClusterNode.start("auth-1", dir, with(env, "ULTRACHAT_SERVICES", "auth")).awaitReady();
+    chatNode = chatNode("chat-1");
     edge = gatewayFor("edge-1", authNode, chatNode);
+  }
+
+  private static ClusterNode chatNode(String name) throws Exception {
+    return ClusterNode.start(name, dir, with(with(env, "ULTRACHAT_SERVICES", "chat"),
+        "ULTRACHAT_UPSTREAM_AUTH", "http://127.0.0.1:" + authNode.port)).awaitReady();
   }
 
   private static ClusterNode gatewayFor(String name, ClusterNode auth, ClusterNode chat) throws Exception {
@@ -114,8 +120,8 @@ class SplitServicesIT {
       RealtimeClient sender = n % 2 == 0 ? annSocket : bobSocket;
       acked.add(sender.sendMessage(channel, "split-" + n, "message " + n).getLong("seq"));
     }
-    // A message posted straight on a service node reaches the gateway's sockets too.
-    long direct = ok(new Http(authNode.port).post("/v1/channels/" + channel + "/messages",
+    // A message posted straight on the chat node reaches the gateway's sockets too.
+    long direct = ok(new Http(chatNode.port).post("/v1/channels/" + channel + "/messages",
         new JsonObject().put("body", "straight to a service node"), bob)).getLong("seq");
     acked.add(direct);
     for (RealtimeClient member : List.of(annSocket, bobSocket)) {
@@ -124,6 +130,17 @@ class SplitServicesIT {
     // A retried send (same client id) through the gateway is stored once.
     JsonObject again = annSocket.sendMessage(channel, "split-0", "message 0");
     assertThat(again.getBoolean("duplicate")).as(again.encode()).isTrue();
+
+    // The chat node looks users up on the auth node: an invitation by id, a mention by username.
+    Http.Account cy = http.register("split-cy");
+    String team = ok(http.post("/v1/channels", new JsonObject().put("kind", "private").put("name", "split-team"), ann))
+        .getString("id");
+    ok(http.post("/v1/channels/" + team + "/members", new JsonObject().put("userId", cy.id()), ann));
+    assertThat(http.post("/v1/channels/" + team + "/members",
+        new JsonObject().put("userId", "01a00000-0000-7000-8000-000000000000"), ann).statusCode()).isEqualTo(404);
+    annSocket.sendMessage(channel, "mention-1", "hello @split-bob");
+    bobSocket.await(f -> "event".equals(f.getString("type"))
+        && "mention".equals(f.getJsonObject("event").getString("type")), RealtimeClient.WAIT);
 
     // A logout through the gateway closes the session's socket on the gateway.
     ok(http.send("POST", "/v1/auth/logout", new JsonObject(), ann));
@@ -194,7 +211,7 @@ class SplitServicesIT {
 
   @Test
   void whenTheChatUpstreamIsDownTheGatewaySaysSoAndAcksNothing() throws Exception {
-    ClusterNode doomed = ClusterNode.start("svc-3", dir, with(env, "ULTRACHAT_SERVICES", "auth,chat")).awaitReady();
+    ClusterNode doomed = chatNode("chat-2");
     extra.add(doomed);
     ClusterNode gateway = gatewayFor("edge-2", authNode, doomed);
     extra.add(gateway);
@@ -217,7 +234,8 @@ class SplitServicesIT {
     assertThat(error.getInteger("status")).as(error.encode()).isEqualTo(503);
     assertThat(http.get("/health/ready").statusCode()).isEqualTo(503);
     // The auth upstream still answers, and nothing was stored for the refused sends.
-    List<String> bodies = ok(new Http(authNode.port).get("/v1/channels/" + channel + "/messages", dan))
+    assertThat(http.get("/v1/me", dan).statusCode()).isEqualTo(200);
+    List<String> bodies = ok(new Http(chatNode.port).get("/v1/channels/" + channel + "/messages", dan))
         .getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("body")).toList();
     assertThat(bodies).containsExactly("before");
     socket.close();

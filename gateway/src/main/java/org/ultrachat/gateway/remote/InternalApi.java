@@ -6,11 +6,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.ultrachat.gateway.realtime.ChatLink;
+import org.ultrachat.platform.directory.UserDirectory;
 import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.Authenticator.Caller;
@@ -19,12 +22,17 @@ import org.ultrachat.platform.http.ProblemException;
 /**
  * The routes one node calls on another, under {@code /internal/v1/}: what a gateway-only node's
  * WebSockets need from the auth and chat services running elsewhere ({@link RemoteAuthenticator},
- * {@link RemoteChatLink}). Every call carries the cluster secret; the caller it names is taken as
+ * {@link RemoteChatLink}), and what a chat-only node needs from auth ({@link RemoteAuthenticator},
+ * {@link RemoteUserDirectory}). Every call carries the cluster secret; the caller it names is taken as
  * authenticated, since only a node that checked the user's token holds the secret. Nodes without
  * the secret configured do not serve these routes at all.
  */
 public final class InternalApi {
   static final String AUTHENTICATE = "/internal/v1/authenticate";
+  static final String USER_BY_ID = "/internal/v1/users/by-id";
+  static final String USERS_BY_NAME = "/internal/v1/users/by-usernames";
+  /** The most usernames one lookup takes (a message's mentions are far fewer). */
+  static final int MAX_USERNAMES = 1_000;
   static final String MEMBER_CHANNELS = "/internal/v1/chat/member-channels";
   static final String READABLE = "/internal/v1/chat/readable";
   static final String MEMBER = "/internal/v1/chat/member";
@@ -38,7 +46,8 @@ public final class InternalApi {
   }
 
   /** @return the internal routes of the services this node runs */
-  public static ApiRoutes.Mount routes(ClusterSecret secret, Optional<Authenticator> auth, Optional<ChatLink> chat) {
+  public static ApiRoutes.Mount routes(ClusterSecret secret, Optional<Authenticator> auth, Optional<UserDirectory> users,
+                                       Optional<ChatLink> chat) {
     return api -> {
       Handler<RoutingContext> guard = ctx -> {
         if (secret.matches(ctx.request().getHeader("Authorization"))) {
@@ -57,6 +66,23 @@ public final class InternalApi {
         });
         return a.authenticateToken(text(body, "token")).map(InternalApi::callerJson);
       }));
+      users.ifPresent(d -> {
+        post(api, guard, USER_BY_ID, body -> d.byId(text(body, "userId"))
+            .map(user -> new JsonObject().put("user", user.map(InternalApi::userJson).orElse(null))));
+        post(api, guard, USERS_BY_NAME, body -> {
+          JsonArray names = body.getValue("usernames") instanceof JsonArray a ? a : null;
+          if (names == null || names.size() > MAX_USERNAMES) {
+            throw new ProblemException.BadInput("'usernames' must be an array of at most " + MAX_USERNAMES);
+          }
+          List<String> list = new ArrayList<>();
+          names.forEach(n -> list.add(String.valueOf(n)));
+          return d.byUsernames(list).map(found -> {
+            JsonObject out = new JsonObject();
+            found.forEach((name, user) -> out.put(name, userJson(user)));
+            return new JsonObject().put("users", out);
+          });
+        });
+      });
       chat.ifPresent(c -> {
         post(api, guard, MEMBER_CHANNELS, body -> c.memberChannels(text(body, "userId"))
             .map(ids -> new JsonObject().put("channels", new JsonArray(ids))));
@@ -95,6 +121,15 @@ public final class InternalApi {
       // answered below
     }
     throw new ProblemException.BadInput("the body must be a JSON object");
+  }
+
+  static JsonObject userJson(UserDirectory.UserInfo user) {
+    return user.toJson().put("role", user.role()).put("disabled", user.disabled());
+  }
+
+  static UserDirectory.UserInfo userInfo(JsonObject json) {
+    return new UserDirectory.UserInfo(text(json, "id"), text(json, "username"), json.getString("displayName", ""),
+        text(json, "role"), json.getBoolean("disabled", false));
   }
 
   static JsonObject callerJson(Caller caller) {

@@ -22,6 +22,13 @@ public final class RemoteAuthenticator implements Authenticator {
   private final InternalClient client;
   private final Deque<Recent> recentChanges = new ArrayDeque<>();
 
+  private synchronized void prune() {
+    long oldest = System.currentTimeMillis() - RECENT_MS;
+    while (!recentChanges.isEmpty() && recentChanges.peekFirst().at() < oldest) {
+      recentChanges.removeFirst();
+    }
+  }
+
   private record Recent(long at, JsonObject change) {
   }
 
@@ -46,14 +53,15 @@ public final class RemoteAuthenticator implements Authenticator {
 
   @Override
   public synchronized void forget(JsonObject credentialsChange) {
-    recentChanges.addLast(new Recent(System.currentTimeMillis(), credentialsChange.copy()));
+    prune();
+    // The node and its hubs may both pass the same change on.
+    if (recentChanges.stream().noneMatch(r -> r.change().equals(credentialsChange))) {
+      recentChanges.addLast(new Recent(System.currentTimeMillis(), credentialsChange.copy()));
+    }
   }
 
   private synchronized JsonArray recent() {
-    long oldest = System.currentTimeMillis() - RECENT_MS;
-    while (!recentChanges.isEmpty() && recentChanges.peekFirst().at() < oldest) {
-      recentChanges.removeFirst();
-    }
+    prune();
     JsonArray changes = new JsonArray();
     recentChanges.forEach(r -> changes.add(r.change()));
     return changes;
