@@ -68,6 +68,18 @@ class MainTest {
   }
 
   @Test
+  void aMasterKeyThatDoesNotMatchTheStoreExitsWithCode2AndSaysSo() {
+    String data = dir.resolve("data").toString();
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    assertThat(run("keys", "rotate", "--data-dir", data, "--master-key", key)).as(err.toString()).isZero();
+    byte[] other = new byte[32];
+    other[0] = 1;
+    int code = run("keys", "rotate", "--data-dir", data, "--master-key", java.util.Base64.getEncoder().encodeToString(other));
+    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString()).contains("ultrachat: master key does not match the data keys in the store");
+  }
+
+  @Test
   void everySettingIsAFlag() {
     int code = run("serve", "--help");
     assertThat(code).isZero();

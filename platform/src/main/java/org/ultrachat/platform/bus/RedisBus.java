@@ -209,6 +209,13 @@ public final class RedisBus implements Bus {
   private void connectSubscriber() {
     client.connect().onComplete(ar -> {
       if (ar.failed()) {
+        boolean firstTry;
+        synchronized (this) {
+          firstTry = !everConnected && backoffMs == MIN_BACKOFF_MS;
+        }
+        if (firstTry) {
+          log.warn("Redis bus cannot connect ({}); this node serves its own clients and keeps trying", ar.cause().toString());
+        }
         retry(ar.cause());
         return;
       }

@@ -170,7 +170,7 @@ abstract class DataProtectionContract {
   void aWrongMasterKeyFailsAtOpenWithAClearError() {
     process(master);
     assertThatThrownBy(() -> process(randomMasterKey()))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(org.ultrachat.platform.config.ConfigException.class)
         .hasMessageContaining("master key does not match the data keys in the store");
   }
 

@@ -137,7 +137,7 @@ class MasterKeyTest {
   void aWrappedDataKeyUnwrapsOnlyUnderItsOwnIdAndMasterKey() {
     MasterKey master = MasterKey.load(config(Setting.MASTER_KEY, randomKey()));
     String wrapped = master.wrap(1, AesGcm.randomBytes(32));
-    assertThatThrownBy(() -> master.unwrap(2, wrapped)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> master.unwrap(2, wrapped)).isInstanceOf(org.ultrachat.platform.config.ConfigException.class)
         .hasMessageContaining("data key 2 does not unwrap");
     MasterKey other = MasterKey.load(config(Setting.MASTER_KEY, randomKey()));
     assertThatThrownBy(() -> other.unwrap(1, wrapped))
