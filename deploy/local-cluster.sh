@@ -3,7 +3,7 @@
 # N node processes (ports 8081..) on one PostgreSQL database and the local Redis, behind nginx
 # with deploy/nginx/ultrachat.conf on :8080. Creates the admin `admin` (password from
 # ULTRACHAT_BENCH_ADMIN_PASSWORD) for `ultrachat bench ... --target http://127.0.0.1:8080`.
-#   deploy/local-cluster.sh start [N=3] [nginx workers=8]    (a fresh database ultrachat_cluster)
+#   deploy/local-cluster.sh start [N=3, up to 9] [nginx workers=8]    (a fresh database ultrachat_cluster)
 #   deploy/local-cluster.sh stop
 # Needs the jar (./ultrachat builds it), PostgreSQL at 127.0.0.1:5432, Redis at :6379, nginx.
 set -euo pipefail
@@ -24,7 +24,7 @@ case "${1:-}" in
   *) echo "usage: $0 start [nodes] [nginx workers] | stop" >&2; exit 2 ;;
 esac
 n=${2:-3}; workers=${3:-8}
-[ "$n" -ge 1 ] && [ "$n" -le 3 ] || { echo "1 to 3 nodes (the nginx config lists three)" >&2; exit 2; }
+[ "$n" -ge 1 ] && [ "$n" -le 9 ] || { echo "1 to 9 nodes (ports 8081-8089)" >&2; exit 2; }
 [ -f "$JAR" ] || { echo "no $JAR: run ./ultrachat --help once to build it" >&2; exit 1; }
 stop
 rm -rf "$RUN"; mkdir -p "$RUN/logs"
@@ -44,7 +44,9 @@ for i in $(seq 1 "$n"); do
   [ "$i" = 1 ] && { ready 8081 || { echo "node 1 did not start; see $RUN/logs/node-1.log" >&2; exit 1; }; }
 done
 for i in $(seq 1 "$n"); do ready $((8080 + i)) || { echo "node $i did not start; see $RUN/logs" >&2; exit 1; }; done
-sed "s/worker_processes auto;/worker_processes $workers;/" deploy/nginx/ultrachat.conf >"$RUN/nginx.conf"
-for i in 3 2; do [ "$i" -gt "$n" ] && sed -i "/server 127.0.0.1:808$i /d" "$RUN/nginx.conf"; done
+# The shipped config with this run's workers, and its three upstream servers replaced by the n nodes.
+servers=$(for i in $(seq 1 "$n"); do printf '        server 127.0.0.1:%d max_fails=1 fail_timeout=5s;\\n' $((8080 + i)); done)
+sed -e "s/worker_processes auto;/worker_processes $workers;/" -e "/server 127.0.0.1:808[0-9] /d" \
+  -e "s/^\( *least_conn;\)$/\1\n$servers/" deploy/nginx/ultrachat.conf >"$RUN/nginx.conf"
 nginx -p "$RUN" -c "$RUN/nginx.conf" -g "pid $RUN/nginx.pid; error_log $RUN/logs/nginx-error.log;"
 ready 8080 && echo "cluster of $n nodes behind nginx at http://127.0.0.1:8080 (logs in $RUN/logs)"
