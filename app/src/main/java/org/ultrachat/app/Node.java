@@ -213,7 +213,7 @@ public final class Node {
         List<ApiRoutes.Mount> mounts = new ArrayList<>();
         auth.ifPresent(a -> mounts.add(a.routes()));
         chat.ifPresent(c -> mounts.add(c.routes()));
-        // Gateways elsewhere reach this node's services for their WebSockets through these.
+        // Nodes without these services reach them here: gateways for their WebSockets, chat nodes for auth.
         secret.filter(s -> auth.isPresent() || chat.isPresent()).ifPresent(s -> mounts.add(InternalApi.routes(s,
             auth.map(AuthModule::authenticator), auth.map(AuthModule::directory), localChat)));
         Authenticator authenticator = auth.map(AuthModule::authenticator).or(() -> remoteAuth)
