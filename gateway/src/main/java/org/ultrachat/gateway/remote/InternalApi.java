@@ -6,8 +6,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +15,8 @@ import org.ultrachat.platform.directory.UserDirectory;
 import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.Authenticator.Caller;
+import org.ultrachat.platform.http.JsonBody;
+import org.ultrachat.platform.http.Replies;
 import org.ultrachat.platform.http.ProblemException;
 
 /**
@@ -41,6 +41,12 @@ public final class InternalApi {
   static final String LAST_SEQ = "/internal/v1/chat/last-seq";
   /** The most events one call returns, whatever the caller asks. */
   static final int MAX_EVENTS = 5_000;
+  private static final int ID = 64;
+  private static final int TOKEN = 8_192;
+  /** Above the real-time frame cap: the chat service applies the message rules itself, as in-process. */
+  private static final int MESSAGE = 100_000;
+  private static final int MAX_CHANGES = 1_000;
+  private static final int MAX_SCOPES = 64;
 
   private InternalApi() {
   }
@@ -57,70 +63,46 @@ public final class InternalApi {
         }
       };
       auth.ifPresent(a -> post(api, guard, AUTHENTICATE, body -> {
-        JsonArray forget = body.getJsonArray("forget", new JsonArray());
         // The credentials change that made the asking node re-check may not have reached this one yet.
-        forget.forEach(change -> {
-          if (change instanceof JsonObject c) {
-            a.forget(c);
-          }
-        });
-        return a.authenticateToken(text(body, "token")).map(InternalApi::callerJson);
+        for (JsonBody change : body.has("forget") ? body.objects("forget", 0, MAX_CHANGES) : List.<JsonBody>of()) {
+          JsonObject known = new JsonObject();
+          change.optionalString("userId", 1, ID).ifPresent(u -> known.put("userId", u));
+          change.optionalString("sessionId", 1, ID).ifPresent(u -> known.put("sessionId", u));
+          a.forget(known);
+        }
+        return a.authenticateToken(body.string("token", 1, TOKEN)).map(InternalApi::callerJson);
       }));
       users.ifPresent(d -> {
-        post(api, guard, USER_BY_ID, body -> d.byId(text(body, "userId"))
+        post(api, guard, USER_BY_ID, body -> d.byId(body.string("userId", 1, ID))
             .map(user -> new JsonObject().put("user", user.map(InternalApi::userJson).orElse(null))));
-        post(api, guard, USERS_BY_NAME, body -> {
-          JsonArray names = body.getValue("usernames") instanceof JsonArray a ? a : null;
-          if (names == null || names.size() > MAX_USERNAMES) {
-            throw new ProblemException.BadInput("'usernames' must be an array of at most " + MAX_USERNAMES);
-          }
-          List<String> list = new ArrayList<>();
-          names.forEach(n -> list.add(String.valueOf(n)));
-          return d.byUsernames(list).map(found -> {
-            JsonObject out = new JsonObject();
-            found.forEach((name, user) -> out.put(name, userJson(user)));
-            return new JsonObject().put("users", out);
-          });
-        });
+        post(api, guard, USERS_BY_NAME, body -> d.byUsernames(body.strings("usernames", 0, MAX_USERNAMES, ID))
+            .map(found -> {
+              JsonObject out = new JsonObject();
+              found.forEach((name, user) -> out.put(name, userJson(user)));
+              return new JsonObject().put("users", out);
+            }));
       });
       chat.ifPresent(c -> {
-        post(api, guard, MEMBER_CHANNELS, body -> c.memberChannels(text(body, "userId"))
+        post(api, guard, MEMBER_CHANNELS, body -> c.memberChannels(body.string("userId", 1, ID))
             .map(ids -> new JsonObject().put("channels", new JsonArray(ids))));
-        post(api, guard, READABLE, body -> c.readable(caller(body), text(body, "channelId")).map(v -> new JsonObject()));
-        post(api, guard, MEMBER, body -> c.member(caller(body), text(body, "channelId")).map(v -> new JsonObject()));
-        post(api, guard, SEND, body -> c.send(caller(body), text(body, "channelId"), text(body, "body"),
-            text(body, "clientId"), Optional.ofNullable(body.getString("threadRootId"))));
-        post(api, guard, EVENTS, body -> c.events(text(body, "channelId"), number(body, "afterSeq"),
-                (int) Math.min(MAX_EVENTS, Math.max(1, number(body, "limit"))))
+        post(api, guard, READABLE, body -> c.readable(caller(body), body.string("channelId", 1, ID))
+            .map(v -> new JsonObject()));
+        post(api, guard, MEMBER, body -> c.member(caller(body), body.string("channelId", 1, ID)).map(v -> new JsonObject()));
+        post(api, guard, SEND, body -> c.send(caller(body), body.string("channelId", 1, ID),
+            body.verbatim("body", MESSAGE), body.string("clientId", 1, ID), body.optionalString("threadRootId", 1, ID)));
+        post(api, guard, EVENTS, body -> c.events(body.string("channelId", 1, ID),
+                body.optionalLong("afterSeq", 0, Long.MAX_VALUE).orElse(0L),
+                body.optionalLong("limit", 1, MAX_EVENTS).orElse((long) MAX_EVENTS).intValue())
             .map(events -> new JsonObject().put("events", new JsonArray(events))));
-        post(api, guard, LAST_SEQ, body -> c.lastSeq(text(body, "channelId")).map(seq -> new JsonObject().put("seq", seq)));
+        post(api, guard, LAST_SEQ, body -> c.lastSeq(body.string("channelId", 1, ID))
+            .map(seq -> new JsonObject().put("seq", seq)));
       });
     };
   }
 
   private static void post(ApiRoutes api, Handler<RoutingContext> guard, String path,
-                           Function<JsonObject, Future<JsonObject>> work) {
-    api.publicRoute(HttpMethod.POST, path, guard).handler(ctx -> {
-      JsonObject body;
-      try {
-        body = bodyOf(ctx);
-        work.apply(body).onSuccess(answer -> ctx.response().putHeader("Content-Type", "application/json")
-            .end(answer.toBuffer())).onFailure(ctx::fail);
-      } catch (RuntimeException e) {
-        ctx.fail(e);
-      }
-    });
-  }
-
-  private static JsonObject bodyOf(RoutingContext ctx) {
-    try {
-      if (ctx.body() != null && ctx.body().length() > 0 && ctx.body().buffer().toJsonValue() instanceof JsonObject o) {
-        return o;
-      }
-    } catch (io.vertx.core.json.DecodeException e) {
-      // answered below
-    }
-    throw new ProblemException.BadInput("the body must be a JSON object");
+                           Function<JsonBody, Future<JsonObject>> work) {
+    api.publicRoute(HttpMethod.POST, path, guard).handler(ctx -> Replies.json(ctx, 200, work.apply(JsonBody.of(ctx))));
   }
 
   static JsonObject userJson(UserDirectory.UserInfo user) {
@@ -128,8 +110,10 @@ public final class InternalApi {
   }
 
   static UserDirectory.UserInfo userInfo(JsonObject json) {
-    return new UserDirectory.UserInfo(text(json, "id"), text(json, "username"), json.getString("displayName", ""),
-        text(json, "role"), json.getBoolean("disabled", false));
+    JsonBody user = JsonBody.wrap(json);
+    return new UserDirectory.UserInfo(user.string("id", 1, ID), user.string("username", 1, ID),
+        user.optionalString("displayName", 0, TOKEN).orElse(""), user.string("role", 1, ID),
+        user.optionalBoolean("disabled").orElse(false));
   }
 
   static JsonObject callerJson(Caller caller) {
@@ -137,28 +121,10 @@ public final class InternalApi {
         .put("sessionId", caller.sessionId().orElse(null)).put("scopes", new JsonArray(caller.scopes().stream().sorted().toList()));
   }
 
-  static Caller caller(JsonObject json) {
-    JsonObject c = json.getValue("caller") instanceof JsonObject o ? o : null;
-    if (c == null) {
-      throw new ProblemException.BadInput("'caller' must be an object");
-    }
-    Set<String> scopes = new HashSet<>();
-    JsonArray given = c.getValue("scopes") instanceof JsonArray a ? a : new JsonArray();
-    given.forEach(s -> scopes.add(String.valueOf(s)));
-    return new Caller(text(c, "userId"), text(c, "role"), Optional.ofNullable(c.getString("sessionId")), scopes);
-  }
-
-  private static String text(JsonObject json, String field) {
-    if (!(json.getValue(field) instanceof String s) || s.isEmpty()) {
-      throw new ProblemException.BadInput("'" + field + "' must be a non-empty string");
-    }
-    return s;
-  }
-
-  private static long number(JsonObject json, String field) {
-    if (!(json.getValue(field) instanceof Number n)) {
-      throw new ProblemException.BadInput("'" + field + "' must be a number");
-    }
-    return n.longValue();
+  /** @return the caller a request names in its {@code caller} object */
+  static Caller caller(JsonBody body) {
+    JsonBody c = body.object("caller");
+    return new Caller(c.string("userId", 1, ID), c.string("role", 1, ID), c.optionalString("sessionId", 1, ID),
+        Set.copyOf(c.strings("scopes", 0, MAX_SCOPES, ID)));
   }
 }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.ultrachat.platform.http.Authenticator;
+import org.ultrachat.platform.http.JsonBody;
 import org.ultrachat.platform.http.ProblemException;
 
 /**
@@ -48,7 +49,7 @@ public final class RemoteAuthenticator implements Authenticator {
   @Override
   public Future<Caller> authenticateToken(String token) {
     JsonObject body = new JsonObject().put("token", token).put("forget", recent());
-    return client.call(InternalApi.AUTHENTICATE, body).map(json -> InternalApi.caller(new JsonObject().put("caller", json)));
+    return client.call(InternalApi.AUTHENTICATE, body).map(json -> InternalApi.caller(JsonBody.wrap(new JsonObject().put("caller", json))));
   }
 
   @Override

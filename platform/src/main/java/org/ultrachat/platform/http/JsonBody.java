@@ -105,6 +105,28 @@ public final class JsonBody {
     return Optional.of(value);
   }
 
+  /**
+   * @return a required string of at most {@code max} characters, as it is (control characters
+   *         too), for a caller that passes it on to rules of its own
+   */
+  public String verbatim(String field, int max) {
+    if (!(json.getValue(field) instanceof String s)) {
+      throw new ProblemException.BadInput("'" + field + "' must be a string");
+    }
+    if (s.length() > max) {
+      throw new ProblemException.BadInput("'" + field + "' must be at most " + max + " characters");
+    }
+    return s;
+  }
+
+  /** @return a required nested object */
+  public JsonBody object(String field) {
+    if (!(json.getValue(field) instanceof JsonObject o)) {
+      throw new ProblemException.BadInput("'" + field + "' must be an object");
+    }
+    return new JsonBody(o);
+  }
+
   /** @return a required array of {@code min..max} objects */
   public List<JsonBody> objects(String field, int min, int max) {
     JsonArray array = array(field, min, max);
