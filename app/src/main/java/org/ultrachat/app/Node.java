@@ -57,6 +57,7 @@ import org.ultrachat.platform.metrics.Metrics;
 import org.ultrachat.platform.store.Database;
 import org.ultrachat.platform.store.GroupCommitWriter;
 import org.ultrachat.platform.store.Dialect;
+import org.ultrachat.platform.redis.RedisNamespace;
 import org.ultrachat.platform.store.Installation;
 import org.ultrachat.platform.store.Migrations;
 import org.ultrachat.platform.store.StoreTarget;
@@ -144,7 +145,9 @@ public final class Node {
       Caches caches = Caches.of(config, registry);
       AuditLog audit = new AuditLog(database);
       // One node: events stay in the process. A cluster: Redis pub/sub carries them between nodes.
-      Bus bus = config.optional(Setting.REDIS_URL).<Bus>map(url -> RedisBus.start(vertx, url))
+      // Everything in Redis is named under the installation, so installations may share a Redis.
+      RedisNamespace namespace = RedisNamespace.of(installation.id());
+      Bus bus = config.optional(Setting.REDIS_URL).<Bus>map(url -> RedisBus.start(vertx, url, namespace))
           .orElseGet(() -> new LocalBus(vertx));
       // Invalidations from other nodes travel on the bus: when it may have lost some, start afresh.
       bus.onReset(caches::invalidateAll);
@@ -161,7 +164,7 @@ public final class Node {
       // One client for the cluster's shared state (rate limit buckets, presence); the bus has its own.
       Optional<Redis> redis = config.optional(Setting.REDIS_URL).map(url -> Redis.createClient(vertx,
           new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(10_000)));
-      RateLimiter.Factory limiters = redis.map(r -> RateLimiter.Factory.redis(vertx, r))
+      RateLimiter.Factory limiters = redis.map(r -> RateLimiter.Factory.redis(vertx, r, namespace))
           .orElseGet(RateLimiter.Factory::inMemory);
       Optional<AuthModule> auth = services.contains("auth")
           ? Optional.of(AuthModule.start(vertx, config, database, protection, audit,
@@ -229,7 +232,7 @@ public final class Node {
             LOG.warn("this node runs the gateway without the auth service or upstream-auth: protected routes answer 401");
           }
           Authenticator sockets = authenticator;
-          realtime = chatLink.map(c -> Realtime.create(vertx, config, registry, c, sockets, bus, redis));
+          realtime = chatLink.map(c -> Realtime.create(vertx, config, registry, c, sockets, bus, redis, namespace));
         } else if (secret.isPresent() && config.list(Setting.TRUSTED_PROXIES).isEmpty()) {
           LOG.warn("this service node trusts no proxy: requests passed on by gateways count against the gateway's "
               + "address in rate limits and audit; set trusted-proxies to the gateways' addresses");

@@ -10,41 +10,49 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.ultrachat.platform.redis.RedisNamespace;
 import org.ultrachat.platform.store.Ids;
 
 /**
  * Presence across the nodes of a cluster, in Redis. Each user has a hash
- * ({@code ultrachat:presence:<userId>}) with one field per node where the user has a connection:
- * that node's status for the user and when the entry expires. A node renews its entries every
- * {@link #HEARTBEAT_MS}, so a node that dies without a word stops counting after {@link #TTL_MS}.
- * A user is online when any live entry says online, away when all say away, offline without one.
+ * ({@code presence:<userId>} in the installation's namespace) with one field per node where the
+ * user has a connection: that node's status for the user and when the entry expires. A node renews
+ * its entries every {@link #HEARTBEAT_MS}, so a node that dies without a word stops counting after
+ * {@link #TTL_MS}. A user is online when any live entry says online, away when all say away,
+ * offline without one.
  *
  * <p>A node that dies says nothing, so the living ones watch each other: every node stamps its
- * heartbeat in a sorted set ({@code ultrachat:presence:nodes}) and keeps the set of users it has
- * entries for ({@code ultrachat:presence:node:<id>}). A node whose stamp is older than the TTL is
- * claimed by whichever node removes it from the sorted set first (ZREM answers 1 once); that
- * node deletes the dead node's entries and announces offline every user left with none.
+ * heartbeat in a sorted set ({@code presence:nodes}) and keeps the set of users it has entries for
+ * ({@code presence:node:<id>}). A node whose stamp is older than the TTL is claimed by whichever
+ * node removes it from the sorted set first (ZREM answers 1 once); that node deletes the dead
+ * node's entries and announces offline every user left with none.
  */
 final class ClusterPresence {
   static final long TTL_MS = 45_000;
   static final long HEARTBEAT_MS = 15_000;
-  private static final String PREFIX = "ultrachat:presence:";
-  private static final String NODES = "ultrachat:presence:nodes";
-  /** A node's user set outlives any plausible outage, and is dropped when the node is reaped. */
+  /**
+   * A node's user set (and the installation's set of node stamps) outlives any plausible outage;
+   * a node's set is dropped when the node is reaped.
+   */
   private static final long NODE_SET_TTL_MS = 86_400_000;
 
   private final Redis redis;
+  /** Starts every key: {@code ultrachat:<installation>:presence:}. */
+  private final String prefix;
+  private final String nodesKey;
   private final String node = Ids.newId();
   private final BiConsumer<String, Presence.Status> announce;
 
   /** @param announce publishes a user's new status, for users a dead node left offline */
-  ClusterPresence(Redis redis, BiConsumer<String, Presence.Status> announce) {
+  ClusterPresence(Redis redis, RedisNamespace namespace, BiConsumer<String, Presence.Status> announce) {
     this.redis = redis;
+    this.prefix = namespace.name("presence:");
+    this.nodesKey = prefix + "nodes";
     this.announce = announce;
   }
 
-  private static String usersOf(String node) {
-    return PREFIX + "node:" + node;
+  private String usersOf(String node) {
+    return prefix + "node:" + node;
   }
 
   /**
@@ -53,7 +61,7 @@ final class ClusterPresence {
    * @return the user's status across the cluster afterwards
    */
   Future<Presence.Status> record(String userId, Presence.Status here) {
-    String key = PREFIX + userId;
+    String key = prefix + userId;
     long now = System.currentTimeMillis();
     boolean offline = here == Presence.Status.OFFLINE;
     Request write = offline
@@ -61,7 +69,7 @@ final class ClusterPresence {
         : Request.cmd(Command.HSET).arg(key).arg(node).arg(here.value() + "|" + (now + TTL_MS));
     Request mine = Request.cmd(offline ? Command.SREM : Command.SADD).arg(usersOf(node)).arg(userId);
     // Stamped here too, not only by the heartbeat: a node killed before its first heartbeat is still found.
-    Request alive = Request.cmd(Command.ZADD).arg(NODES).arg(now).arg(node);
+    Request alive = Request.cmd(Command.ZADD).arg(nodesKey).arg(now).arg(node);
     return redis.batch(List.of(write, Request.cmd(Command.PEXPIRE).arg(key).arg(TTL_MS),
             Request.cmd(Command.HGETALL).arg(key), mine, alive))
         .map(answers -> overall(answers.get(2), now));
@@ -75,23 +83,25 @@ final class ClusterPresence {
     long now = System.currentTimeMillis();
     long expires = now + TTL_MS;
     List<Request> writes = new ArrayList<>();
-    writes.add(Request.cmd(Command.ZADD).arg(NODES).arg(now).arg(node));
+    writes.add(Request.cmd(Command.ZADD).arg(nodesKey).arg(now).arg(node));
     here.forEach((userId, status) -> {
-      writes.add(Request.cmd(Command.HSET).arg(PREFIX + userId).arg(node).arg(status.value() + "|" + expires));
-      writes.add(Request.cmd(Command.PEXPIRE).arg(PREFIX + userId).arg(TTL_MS));
+      writes.add(Request.cmd(Command.HSET).arg(prefix + userId).arg(node).arg(status.value() + "|" + expires));
+      writes.add(Request.cmd(Command.PEXPIRE).arg(prefix + userId).arg(TTL_MS));
       writes.add(Request.cmd(Command.SADD).arg(usersOf(node)).arg(userId));
     });
     writes.add(Request.cmd(Command.PEXPIRE).arg(usersOf(node)).arg(NODE_SET_TTL_MS));
+    // An installation whose nodes are all gone (a test cluster, a retired staging) leaves nothing behind.
+    writes.add(Request.cmd(Command.PEXPIRE).arg(nodesKey).arg(NODE_SET_TTL_MS));
     return redis.batch(writes).compose(done -> reap(now));
   }
 
   private Future<Void> reap(long now) {
-    return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(NODES).arg("-inf").arg(now - TTL_MS))
+    return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(nodesKey).arg("-inf").arg(now - TTL_MS))
         .compose(dead -> {
           Future<Void> all = Future.succeededFuture();
           for (Response id : dead) {
             String deadNode = id.toString();
-            all = all.compose(v -> redis.send(Request.cmd(Command.ZREM).arg(NODES).arg(deadNode)))
+            all = all.compose(v -> redis.send(Request.cmd(Command.ZREM).arg(nodesKey).arg(deadNode)))
                 .compose(removed -> removed.toInteger() == 1 ? bury(deadNode, now) : Future.succeededFuture());
           }
           return all;
@@ -105,8 +115,8 @@ final class ClusterPresence {
       users.forEach(u -> userIds.add(u.toString()));
       List<Request> requests = new ArrayList<>();
       for (String userId : userIds) {
-        requests.add(Request.cmd(Command.HDEL).arg(PREFIX + userId).arg(deadNode));
-        requests.add(Request.cmd(Command.HGETALL).arg(PREFIX + userId));
+        requests.add(Request.cmd(Command.HDEL).arg(prefix + userId).arg(deadNode));
+        requests.add(Request.cmd(Command.HGETALL).arg(prefix + userId));
       }
       requests.add(Request.cmd(Command.DEL).arg(usersOf(deadNode)));
       return redis.batch(requests).map(answers -> {
@@ -126,7 +136,7 @@ final class ClusterPresence {
       return Future.succeededFuture(Map.of());
     }
     long now = System.currentTimeMillis();
-    List<Request> reads = userIds.stream().map(u -> Request.cmd(Command.HGETALL).arg(PREFIX + u)).toList();
+    List<Request> reads = userIds.stream().map(u -> Request.cmd(Command.HGETALL).arg(prefix + u)).toList();
     return redis.batch(reads).map(answers -> {
       Map<String, Presence.Status> statuses = new LinkedHashMap<>();
       for (int i = 0; i < userIds.size(); i++) {

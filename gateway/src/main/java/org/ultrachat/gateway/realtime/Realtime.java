@@ -23,6 +23,7 @@ import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.ratelimit.ClientAddress;
+import org.ultrachat.platform.redis.RedisNamespace;
 
 /**
  * The real-time gateway of a node: the WebSocket handshake at {@link #PATH}, and what the node's
@@ -59,7 +60,7 @@ public final class Realtime {
   private volatile ReplayGate replayGate;
 
   private Realtime(Vertx vertx, RealtimeOptions options, MeterRegistry registry, ChatLink chat,
-                   Authenticator authenticator, Bus bus, Optional<Redis> redis) {
+                   Authenticator authenticator, Bus bus, Optional<Redis> redis, RedisNamespace namespace) {
     this.options = options;
     this.metrics = new RealtimeMetrics(registry);
     this.limits = new ConnectionLimits(options.connectionsPerUser(), options.connectionsPerAddress());
@@ -68,19 +69,21 @@ public final class Realtime {
     this.bus = bus;
     // A bus that lost its link may have dropped events of followed channels: every hub catches up from the store.
     bus.onReset(() -> hubs.values().forEach(Hub::busReset));
-    this.cluster = redis.map(r -> new ClusterPresence(r, this::announce));
+    this.cluster = redis.map(r -> new ClusterPresence(r, namespace, this::announce));
     // Entries of this node's users live TTL_MS in Redis: renew them well before.
     cluster.ifPresent(c -> vertx.setPeriodic(ClusterPresence.HEARTBEAT_MS, id -> c.heartbeat(presence.here())));
   }
 
   /** @throws org.ultrachat.platform.config.ConfigException when a realtime setting is out of range */
   /**
-   * @param redis where presence is shared with the other nodes of a cluster; empty: this node's
-   *              own view only
+   * @param redis     where presence is shared with the other nodes of a cluster; empty: this node's
+   *                  own view only
+   * @param namespace the installation's names in that Redis
    */
   public static Realtime create(Vertx vertx, Config config, MeterRegistry registry, ChatLink chat,
-                                Authenticator authenticator, Bus bus, Optional<Redis> redis) {
-    return new Realtime(vertx, RealtimeOptions.of(config), registry, chat, authenticator, bus, redis);
+                                Authenticator authenticator, Bus bus, Optional<Redis> redis,
+                                RedisNamespace namespace) {
+    return new Realtime(vertx, RealtimeOptions.of(config), registry, chat, authenticator, bus, redis, namespace);
   }
 
   /** Sets the WebSocket limits this protocol needs on an HTTP server. */

@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ultrachat.platform.redis.RedisNamespace;
 
 /**
  * The bus of a cluster: an event reaches this node's subscribers directly and other nodes'
@@ -37,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisBus implements Bus {
   private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
-  private static final String PREFIX = "ultrachat.";
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5_000;
   /** When the publishing node sent an event, added on the wire and removed on arrival. */
@@ -48,6 +48,8 @@ public final class RedisBus implements Bus {
   private static final long LAG_RESET_EVERY_MS = 30_000;
 
   private final Vertx vertx;
+  /** Starts every channel name: {@code ultrachat:<installation>:bus:}, then the topic. */
+  private final String prefix;
   private final LocalBus local;
   private final Redis client;
   // Marks this node's own messages, which come back on its subscription and were delivered here already.
@@ -65,8 +67,9 @@ public final class RedisBus implements Bus {
   private volatile long lastLagMs;
   private long lastLagReset;
 
-  private RedisBus(Vertx vertx, String url) {
+  private RedisBus(Vertx vertx, String url, RedisNamespace namespace) {
     this.vertx = vertx;
+    this.prefix = namespace.name("bus:");
     this.local = new LocalBus(vertx);
     // Two connections in use: subscribe mode takes one over, the other pipelines every publish in
     // order. The pool has room for replacements while a dropped one is still being let go.
@@ -77,9 +80,12 @@ public final class RedisBus implements Bus {
   /**
    * Starts a bus on the Redis at {@code url} ({@code redis://host:port}). It does not wait for
    * Redis: while Redis is unreachable the node serves its own subscribers and keeps reconnecting.
+   *
+   * @param namespace the installation's names in Redis: only nodes of the same installation hear
+   *                  each other
    */
-  public static RedisBus start(Vertx vertx, String url) {
-    RedisBus bus = new RedisBus(vertx, url);
+  public static RedisBus start(Vertx vertx, String url, RedisNamespace namespace) {
+    RedisBus bus = new RedisBus(vertx, url, namespace);
     bus.connectSubscriber();
     return bus;
   }
@@ -89,7 +95,7 @@ public final class RedisBus implements Bus {
     local.publish(topic, event);
     // The send time travels inside the JSON, so nodes of the previous version read the event still.
     String wire = event.copy().put(SENT_AT, System.currentTimeMillis()).encode();
-    Request request = Request.cmd(Command.PUBLISH).arg(PREFIX + topic).arg(origin + wire);
+    Request request = Request.cmd(Command.PUBLISH).arg(prefix + topic).arg(origin + wire);
     // One connection and compose in call order keep one node's events in publish order in Redis.
     publishingLink().compose(conn -> conn.send(request)).onFailure(e -> {
       long failures;
@@ -149,7 +155,7 @@ public final class RedisBus implements Bus {
       conn = subscriber;
     }
     if (first && conn != null) {
-      send(conn, Request.cmd(Command.SUBSCRIBE).arg(PREFIX + topic));
+      send(conn, Request.cmd(Command.SUBSCRIBE).arg(prefix + topic));
     }
     AtomicBoolean cancelled = new AtomicBoolean();
     return () -> {
@@ -167,7 +173,7 @@ public final class RedisBus implements Bus {
         now = subscriber;
       }
       if (last && now != null) {
-        send(now, Request.cmd(Command.UNSUBSCRIBE).arg(PREFIX + topic));
+        send(now, Request.cmd(Command.UNSUBSCRIBE).arg(prefix + topic));
       }
     };
   }
@@ -242,7 +248,7 @@ public final class RedisBus implements Bus {
       send(conn, Request.cmd(Command.CLIENT).arg("SETNAME").arg(subscriberName()));
       if (!topics.isEmpty()) {
         Request subscribe = Request.cmd(Command.SUBSCRIBE);
-        topics.forEach(t -> subscribe.arg(PREFIX + t));
+        topics.forEach(t -> subscribe.arg(prefix + t));
         send(conn, subscribe);
       }
       if (reconnected) {
@@ -259,10 +265,10 @@ public final class RedisBus implements Bus {
     }
     String channel = reply.get(1).toString();
     String payload = reply.get(2).toString();
-    if (!channel.startsWith(PREFIX) || payload.startsWith(origin)) {
+    if (!channel.startsWith(prefix) || payload.startsWith(origin)) {
       return;
     }
-    String topic = channel.substring(PREFIX.length());
+    String topic = channel.substring(prefix.length());
     boolean wanted;
     synchronized (this) {
       wanted = interest.containsKey(topic);

@@ -2,6 +2,7 @@ package org.ultrachat.platform.ratelimit;
 
 import io.github.bucket4j.TimeMeter;
 import io.vertx.core.Future;
+import org.ultrachat.platform.redis.RedisNamespace;
 
 /**
  * Token buckets by key (a client address, a user id, an account name): each {@link #acquire}
@@ -60,13 +61,15 @@ public interface RateLimiter {
   }
 
   /**
-   * @param name names the limit in Redis keys ({@code ultrachat:rate:<name>:<key>}); limiters
-   *             with the same name on different nodes share their buckets
+   * @param namespace the installation's names in Redis
+   * @param name      names the limit in Redis keys ({@code ultrachat:<installation>:rate:<name>:<key>});
+   *                  limiters with the same name on different nodes of the installation share their buckets
    * @return a limiter whose buckets live in Redis, shared by every node, deciding with in-memory
    *     buckets of this node while Redis is unreachable
    */
-  static RateLimiter redis(io.vertx.core.Vertx vertx, io.vertx.redis.client.Redis redis, String name, RateLimit rate) {
-    return new RedisRateLimiter(vertx, redis, name, rate, inMemory(rate));
+  static RateLimiter redis(io.vertx.core.Vertx vertx, io.vertx.redis.client.Redis redis, RedisNamespace namespace,
+                           String name, RateLimit rate) {
+    return new RedisRateLimiter(vertx, redis, namespace.name("rate:" + name + ":"), rate, inMemory(rate));
   }
 
   /** Makes a node's limiters: in this process, or in Redis for a cluster. */
@@ -79,8 +82,8 @@ public interface RateLimiter {
     }
 
     /** @return a factory of limiters sharing their buckets through Redis */
-    static Factory redis(io.vertx.core.Vertx vertx, io.vertx.redis.client.Redis redis) {
-      return (name, rate) -> RateLimiter.redis(vertx, redis, name, rate);
+    static Factory redis(io.vertx.core.Vertx vertx, io.vertx.redis.client.Redis redis, RedisNamespace namespace) {
+      return (name, rate) -> RateLimiter.redis(vertx, redis, namespace, name, rate);
     }
   }
 }

@@ -67,10 +67,11 @@ final class RedisRateLimiter implements RateLimiter {
   private final AtomicLong fallbacks = new AtomicLong();
   private volatile long skipRedisUntil;
 
-  RedisRateLimiter(Vertx vertx, Redis redis, String name, RateLimit rate, RateLimiter fallback) {
+  /** @param prefix starts every bucket's key; the client's key follows it */
+  RedisRateLimiter(Vertx vertx, Redis redis, String prefix, RateLimit rate, RateLimiter fallback) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.redis = Objects.requireNonNull(redis, "redis");
-    this.prefix = "ultrachat:rate:" + Objects.requireNonNull(name, "name") + ":";
+    this.prefix = Objects.requireNonNull(prefix, "prefix");
     this.rate = Objects.requireNonNull(rate, "rate");
     this.fallback = Objects.requireNonNull(fallback, "fallback");
     this.skipRedisUntil = System.nanoTime();

@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ultrachat.platform.redis.RedisNamespace;
 import org.ultrachat.platform.testing.TcpProxy;
 import org.ultrachat.platform.testing.TestRedis;
 
@@ -28,6 +29,8 @@ class RedisBusIT {
   private String url;
   private Redis admin;
   private String topic;
+  /** A fresh installation per test, as a fresh database gives each test cluster. */
+  private RedisNamespace namespace;
 
   @BeforeEach
   void setUp() {
@@ -35,6 +38,7 @@ class RedisBusIT {
     Vertx adminVertx = node();
     admin = Redis.createClient(adminVertx, url);
     topic = "test." + UUID.randomUUID();
+    namespace = RedisNamespace.of(UUID.randomUUID().toString());
   }
 
   @AfterEach
@@ -72,6 +76,25 @@ class RedisBusIT {
             .containsExactlyElementsOf(java.util.stream.IntStream.range(0, perPublisher).boxed().toList());
       }
     }
+  }
+
+  @Test
+  void installationsSharingARedisDoNotHearEachOther() {
+    RedisBus mine = bus(url);
+    RedisNamespace other = RedisNamespace.of(UUID.randomUUID().toString());
+    RedisBus theirs = bus(url, other);
+    RedisBus publisher = bus(url);
+    Queue<JsonObject> mineGot = new ConcurrentLinkedQueue<>();
+    Queue<JsonObject> theirsGot = new ConcurrentLinkedQueue<>();
+    mine.subscribe(topic, mineGot::add);
+    theirs.subscribe(topic, theirsGot::add);
+    waitFor(() -> redisSubscribers(topic) == 1 && redisSubscribers(other, topic) == 1, "subscribed in both");
+
+    // The same topic name: another installation's channel 1 is not ours.
+    publisher.publish(topic, new JsonObject().put("n", 1));
+    waitFor(() -> mineGot.size() == 1, "the event in its own installation");
+    settle();
+    assertThat(theirsGot).as("the other installation's node").isEmpty();
   }
 
   @Test
@@ -162,10 +185,10 @@ class RedisBusIT {
 
     // As a link that lags would deliver it: sent 10 s ago by another node.
     String late = new JsonObject().put("n", 2).put(RedisBus.SENT_AT, System.currentTimeMillis() - 10_000).encode();
-    admin.send(Request.cmd(Command.PUBLISH).arg("ultrachat." + topic).arg(UUID.randomUUID() + late)).await();
+    admin.send(Request.cmd(Command.PUBLISH).arg(namespace.name("bus:" + topic)).arg(UUID.randomUUID() + late)).await();
     waitFor(() -> received.size() == 2 && resets.get() == 1, "the late event and a reset");
     // An event from a node that stamps no send time (the previous version) is delivered as it is.
-    admin.send(Request.cmd(Command.PUBLISH).arg("ultrachat." + topic)
+    admin.send(Request.cmd(Command.PUBLISH).arg(namespace.name("bus:" + topic))
         .arg(UUID.randomUUID() + new JsonObject().put("n", 3).encode())).await();
     waitFor(() -> received.size() == 3, "an unstamped event");
     settle();
@@ -181,13 +204,21 @@ class RedisBusIT {
   }
 
   private RedisBus bus(String redisUrl) {
-    RedisBus bus = RedisBus.start(node(), redisUrl);
+    return bus(redisUrl, namespace);
+  }
+
+  private RedisBus bus(String redisUrl, RedisNamespace installation) {
+    RedisBus bus = RedisBus.start(node(), redisUrl, installation);
     buses.add(bus);
     return bus;
   }
 
   private int redisSubscribers(String t) {
-    var reply = admin.send(Request.cmd(Command.PUBSUB).arg("NUMSUB").arg("ultrachat." + t)).await();
+    return redisSubscribers(namespace, t);
+  }
+
+  private int redisSubscribers(RedisNamespace installation, String t) {
+    var reply = admin.send(Request.cmd(Command.PUBSUB).arg("NUMSUB").arg(installation.name("bus:" + t))).await();
     return reply.get(1).toInteger();
   }
 

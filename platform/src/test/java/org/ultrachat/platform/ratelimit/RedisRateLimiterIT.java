@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ultrachat.platform.redis.RedisNamespace;
 import org.ultrachat.platform.testing.TcpProxy;
 import org.ultrachat.platform.testing.TestRedis;
 
@@ -21,11 +22,13 @@ class RedisRateLimiterIT {
   private final List<Vertx> nodes = new ArrayList<>();
   private String url;
   private String name;
+  private RedisNamespace namespace;
 
   @BeforeEach
   void setUp() {
     url = TestRedis.url();
     name = "test-" + UUID.randomUUID();
+    namespace = RedisNamespace.of(UUID.randomUUID().toString());
   }
 
   @AfterEach
@@ -54,6 +57,17 @@ class RedisRateLimiterIT {
     assertThat(refused.remaining()).isZero();
     assertThat(refused.retryAfterSeconds()).isBetween(300L, 360L);
     assertThat(a.acquire("bob").await().allowed()).as("another key has its own bucket").isTrue();
+  }
+
+  @Test
+  void installationsSharingARedisKeepTheirOwnBuckets() {
+    RateLimit rate = new RateLimit(1, Duration.ofHours(1));
+    RateLimiter mine = limiter(url, rate);
+    RateLimiter theirs = limiter(url, RedisNamespace.of(UUID.randomUUID().toString()), rate);
+    assertThat(mine.acquire("127.0.0.1").await().allowed()).isTrue();
+    assertThat(mine.acquire("127.0.0.1").await().allowed()).isFalse();
+    assertThat(theirs.acquire("127.0.0.1").await().allowed())
+        .as("the same limit and address in another installation").isTrue();
   }
 
   @Test
@@ -97,7 +111,11 @@ class RedisRateLimiterIT {
   }
 
   private RateLimiter limiter(String redisUrl, RateLimit rate) {
+    return limiter(redisUrl, namespace, rate);
+  }
+
+  private RateLimiter limiter(String redisUrl, RedisNamespace installation, RateLimit rate) {
     Vertx v = node();
-    return RateLimiter.redis(v, Redis.createClient(v, redisUrl), name, rate);
+    return RateLimiter.redis(v, Redis.createClient(v, redisUrl), installation, name, rate);
   }
 }
