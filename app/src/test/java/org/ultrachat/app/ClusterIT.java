@@ -22,6 +22,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.testing.TcpProxy;
 import org.ultrachat.platform.testing.TestPostgres;
@@ -33,8 +37,19 @@ import org.ultrachat.platform.testing.TestRedis;
  * member exactly once and in order.
  */
 class ClusterIT {
-  @TempDir
+  // Kept when a test fails: the nodes' logs are in it.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
+  /** A failed test's report ends with what the nodes warned of: their logs are gone with the run. */
+  @RegisterExtension
+  static final TestWatcher NODE_PROBLEMS = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      for (ClusterNode node : nodes) {
+        System.err.println("---- " + node.name + " warnings and errors (log " + node.log + "):\n" + node.problems());
+      }
+    }
+  };
   private static TestPostgres pg;
   private static final List<ClusterNode> nodes = new ArrayList<>();
   private static Vertx clients;
@@ -185,6 +200,42 @@ class ClusterIT {
         .getLong("seq");
     piaOnTwo.awaitSeq(channel, after);
     piaOnTwo.close();
+  }
+
+  @Test
+  void presenceChangesMadeWhileRedisIsDownReachTheOtherNodesWhenItReturns() throws Exception {
+    Http one = new Http(nodes.get(0).port);
+    String tia = account(one, "tia");
+    Http.Account bo = one.register("bo");
+    Http.Account cy = one.register("cy");
+    RealtimeClient tiaOnOne = RealtimeClient.connect(clients, nodes.get(0).port, tia);
+    tiaOnOne.live();
+    RealtimeClient boOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, bo.token());
+    boOnTwo.live();
+    String id = RealtimeClient.newId("p");
+    tiaOnOne.send(new JsonObject().put("type", "presence.subscribe").put("id", id)
+        .put("userIds", new io.vertx.core.json.JsonArray().add(bo.id()).add(cy.id())));
+    JsonObject statuses = tiaOnOne.answer(id, "presence.subscribed").getJsonObject("statuses");
+    assertThat(statuses.getString(bo.id())).isEqualTo("online");
+    assertThat(statuses.getString(cy.id())).isEqualTo("offline");
+
+    redisProxy.cut();
+    awaitMetric(nodes.get(0), "ultrachat_bus_redis_connected", 0);
+    awaitMetric(nodes.get(1), "ultrachat_bus_redis_connected", 0);
+    // Node two can neither write these changes to Redis nor announce them to node one.
+    boOnTwo.close();
+    RealtimeClient cyOnTwo = RealtimeClient.connect(clients, nodes.get(1).port, cy.token());
+    cyOnTwo.live();
+
+    redisProxy.start();
+    awaitMetric(nodes.get(0), "ultrachat_bus_redis_connected", 1);
+    awaitMetric(nodes.get(1), "ultrachat_bus_redis_connected", 1);
+    // Node two states its users again; Bo's entry would otherwise say online for up to 45 s more,
+    // and nobody would announce either change.
+    tiaOnOne.await(f -> isPresence(f, bo.id(), "offline"), RealtimeClient.WAIT);
+    tiaOnOne.await(f -> isPresence(f, cy.id(), "online"), RealtimeClient.WAIT);
+    cyOnTwo.close();
+    tiaOnOne.close();
   }
 
   @Test

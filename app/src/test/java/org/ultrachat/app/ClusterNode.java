@@ -116,6 +116,25 @@ final class ClusterNode implements AutoCloseable {
     }
   }
 
+  /** @return the node's last warnings and errors (with the lines of their stack traces), for a failed test's report */
+  String problems() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      List<String> problems = new java.util.ArrayList<>();
+      boolean inProblem = false;
+      for (String line : lines) {
+        boolean entry = line.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ .*");
+        inProblem = entry ? line.contains(" WARN ") || line.contains(" ERROR ") : inProblem;
+        if (inProblem) {
+          problems.add(line);
+        }
+      }
+      return String.join("\n", problems.subList(Math.max(0, problems.size() - 80), problems.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
   String logTail() {
     try {
       List<String> lines = Files.readAllLines(log);

@@ -42,6 +42,7 @@ final class ClusterPresence {
   private final String nodesKey;
   private final String node = Ids.newId();
   private final BiConsumer<String, Presence.Status> announce;
+  private volatile boolean restatePending;
 
   /** @param announce publishes a user's new status, for users a dead node left offline */
   ClusterPresence(Redis redis, RedisNamespace namespace, BiConsumer<String, Presence.Status> announce) {
@@ -81,6 +82,42 @@ final class ClusterPresence {
    */
   Future<Void> heartbeat(Map<String, Presence.Status> here) {
     long now = System.currentTimeMillis();
+    Future<?> renewed = restatePending ? restate(here) : redis.batch(renewals(here, List.of(), now));
+    return renewed.compose(done -> reap(now));
+  }
+
+  /**
+   * Sets the record straight after this node's link to Redis was down: its writes and
+   * announcements in the meantime may be lost, and other nodes may have taken it for dead and
+   * announced its users offline. Writes the entries of the users connected here again, removes
+   * those of users who left meanwhile, and announces the status across the cluster of all of them.
+   * Until that succeeds (Redis may still be down, or fail the first command after it returns)
+   * every heartbeat tries again.
+   */
+  Future<Void> restate(Map<String, Presence.Status> here) {
+    restatePending = true;
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(usersOf(node))).compose(members -> {
+      List<String> gone = new ArrayList<>();
+      members.forEach(m -> {
+        if (!here.containsKey(m.toString())) {
+          gone.add(m.toString());
+        }
+      });
+      long now = System.currentTimeMillis();
+      return redis.batch(renewals(here, gone, now)).map(done -> {
+        List<String> users = new ArrayList<>(here.keySet());
+        users.addAll(gone);
+        return users;
+      });
+    }).compose(this::statuses).map(statuses -> {
+      restatePending = false;
+      statuses.forEach(announce);
+      return null;
+    });
+  }
+
+  /** @return the writes that stamp this node, renew the entries here and delete those of users gone */
+  private List<Request> renewals(Map<String, Presence.Status> here, List<String> gone, long now) {
     long expires = now + TTL_MS;
     List<Request> writes = new ArrayList<>();
     writes.add(Request.cmd(Command.ZADD).arg(nodesKey).arg(now).arg(node));
@@ -89,10 +126,14 @@ final class ClusterPresence {
       writes.add(Request.cmd(Command.PEXPIRE).arg(prefix + userId).arg(TTL_MS));
       writes.add(Request.cmd(Command.SADD).arg(usersOf(node)).arg(userId));
     });
+    for (String userId : gone) {
+      writes.add(Request.cmd(Command.HDEL).arg(prefix + userId).arg(node));
+      writes.add(Request.cmd(Command.SREM).arg(usersOf(node)).arg(userId));
+    }
     writes.add(Request.cmd(Command.PEXPIRE).arg(usersOf(node)).arg(NODE_SET_TTL_MS));
     // An installation whose nodes are all gone (a test cluster, a retired staging) leaves nothing behind.
     writes.add(Request.cmd(Command.PEXPIRE).arg(nodesKey).arg(NODE_SET_TTL_MS));
-    return redis.batch(writes).compose(done -> reap(now));
+    return writes;
   }
 
   private Future<Void> reap(long now) {

@@ -59,6 +59,8 @@ final class Hub {
   private final Map<String, Set<Connection>> bySession = new HashMap<>();
   private final Map<String, Set<Connection>> watchers = new HashMap<>();
   private final Map<String, Bus.Subscription> presenceTopics = new HashMap<>();
+  /** The last status delivered to this loop's watchers of each watched user, when one was. */
+  private final Map<String, String> presenceSent = new HashMap<>();
   private Promise<Void> drained;
   private String drainReason;
   /** While draining: the connections not yet closed or closing (a set, so each event costs O(1)). */
@@ -398,7 +400,25 @@ final class Hub {
     context.runOnContext(v -> {
       List.copyOf(feeds.values()).forEach(this::catchUp);
       rejoin(new ArrayDeque<>(byUser.keySet()));
+      repairPresence();
     });
+  }
+
+  /**
+   * Presence changes announced while the bus was cut are lost too: the watched users' statuses
+   * are read again and the watchers told of each that differs from the last one they got. While
+   * Redis is down (the reset as the link drops) the read fails and nothing is sent; the reset
+   * when the link is back repairs.
+   */
+  private void repairPresence() {
+    if (watchers.isEmpty()) {
+      return;
+    }
+    here(node.presenceAcrossCluster(List.copyOf(watchers.keySet()))).onSuccess(statuses -> statuses.forEach((userId, status) -> {
+      if (watchers.containsKey(userId) && !status.value().equals(presenceSent.get(userId))) {
+        presenceChanged(userId, Realtime.presenceEvent(userId, status));
+      }
+    }));
   }
 
   /**
@@ -576,7 +596,10 @@ final class Hub {
   void watch(Connection c, Set<String> userIds) {
     for (String u : c.watching) {
       if (!userIds.contains(u)) {
-        removeFrom(watchers, u, c, () -> presenceTopics.remove(u).cancel());
+        removeFrom(watchers, u, c, () -> {
+          presenceTopics.remove(u).cancel();
+          presenceSent.remove(u);
+        });
       }
     }
     for (String u : userIds) {
@@ -589,6 +612,7 @@ final class Hub {
   }
 
   private void presenceChanged(String userId, JsonObject event) {
+    presenceSent.put(userId, event.getString("status"));
     String text = event.encode();
     for (Connection c : watchers.getOrDefault(userId, Set.of())) {
       c.write(text);

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ultrachat.platform.bus.Bus;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.http.Authenticator;
@@ -35,6 +37,7 @@ public final class Realtime {
   /** The WebSocket subprotocol of this protocol version. */
   public static final String SUBPROTOCOL = "ultrachat.v1";
   private static final String BEARER_PROTOCOL = "bearer.";
+  private static final Logger LOG = LoggerFactory.getLogger(Realtime.class);
 
   /** A hook the tests use to make a resume race with new posts: runs after each replayed page. */
   @FunctionalInterface
@@ -67,9 +70,15 @@ public final class Realtime {
     this.chat = chat;
     this.authenticator = authenticator;
     this.bus = bus;
-    // A bus that lost its link may have dropped events of followed channels: every hub catches up from the store.
-    bus.onReset(() -> hubs.values().forEach(Hub::busReset));
     this.cluster = redis.map(r -> new ClusterPresence(r, namespace, this::announce));
+    // A bus that lost its link may have dropped events: every hub catches up its channels from the
+    // store and its watched users' presence from Redis, and this node states its users' presence
+    // again (it may have been taken for dead, and its announcements meanwhile were lost).
+    bus.onReset(() -> {
+      hubs.values().forEach(Hub::busReset);
+      cluster.ifPresent(c -> c.restate(presence.here()).onFailure(e -> LOG.info(
+          "presence not stated again yet ({}); the next heartbeat tries again", e.toString())));
+    });
     // Entries of this node's users live TTL_MS in Redis: renew them well before.
     cluster.ifPresent(c -> vertx.setPeriodic(ClusterPresence.HEARTBEAT_MS, id -> c.heartbeat(presence.here())));
   }
@@ -120,16 +129,34 @@ public final class Realtime {
   }
 
   private void announce(String userId, Presence.Status status) {
-    bus.publish(presenceTopic(userId), new JsonObject().put("type", "presence").put("userId", userId)
-        .put("status", status.value()));
+    bus.publish(presenceTopic(userId), presenceEvent(userId, status));
+  }
+
+  /** @return the {@code presence} event telling a user's status */
+  static JsonObject presenceEvent(String userId, Presence.Status status) {
+    return new JsonObject().put("type", "presence").put("userId", userId).put("status", status.value());
   }
 
   /** @return the users' statuses: across the cluster when presence is in Redis (this node's if Redis fails) */
   Future<Map<String, Presence.Status>> presenceOf(List<String> userIds) {
-    Map<String, Presence.Status> here = new LinkedHashMap<>();
-    userIds.forEach(u -> here.put(u, presence.of(u)));
+    Map<String, Presence.Status> here = presenceHere(userIds);
     return cluster.map(c -> c.statuses(userIds).otherwise(here)).orElse(Future.succeededFuture(here));
   }
+
+  /**
+   * @return the users' statuses across the cluster, failing while Redis does: a repair must not
+   *     take users of other nodes for offline
+   */
+  Future<Map<String, Presence.Status>> presenceAcrossCluster(List<String> userIds) {
+    return cluster.map(c -> c.statuses(userIds)).orElseGet(() -> Future.succeededFuture(presenceHere(userIds)));
+  }
+
+  private Map<String, Presence.Status> presenceHere(List<String> userIds) {
+    Map<String, Presence.Status> here = new LinkedHashMap<>();
+    userIds.forEach(u -> here.put(u, presence.of(u)));
+    return here;
+  }
+
 
   /**
    * Drains the node's WebSockets for a shutdown: refuses new connections and new sends, tells
