@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.testing.TestPostgres;
 import org.ultrachat.platform.testing.TestRedis;
@@ -32,8 +36,21 @@ import org.ultrachat.platform.testing.TestRedis;
  */
 class SplitServicesIT {
   private static final String SECRET = "split-services-test-secret-0123456789abcdef";
-  @TempDir
+  // Kept when a test fails: the nodes' logs are in it.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
+  /** A failed test's report ends with what the nodes warned of. */
+  @RegisterExtension
+  static final TestWatcher NODE_PROBLEMS = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      for (ClusterNode node : new ClusterNode[] {authNode, chatNode, edge}) {
+        if (node != null) {
+          System.err.println("---- " + node.name + " warnings and errors (log " + node.log + "):\n" + node.problems());
+        }
+      }
+    }
+  };
   private static TestPostgres pg;
   private static Vertx clients;
   private static Map<String, String> env;
@@ -167,6 +184,49 @@ class SplitServicesIT {
     assertThat(refreshed.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("uc_refresh="));
     assertThat(ok(http.get("/v1/me", new JsonObject(refreshed.body()).getString("accessToken"))).getString("username"))
         .isEqualTo("split-eve");
+  }
+
+  @Test
+  void theWebClientInChromiumWorksThroughTheGatewayOnlyNode() {
+    Browser.requireChromium();
+    String base = "http://127.0.0.1:" + edge.port;
+    Browser cy = new Browser(base);
+    Browser dee = new Browser(base);
+    try {
+      // Registration and sign-in go to the auth node, channels and messages to the chat node,
+      // live updates over the gateway's WebSockets.
+      cy.register("web-cy", "Cy Twombly");
+      dee.register("web-dee", "Dee Rivers");
+      cy.createChannel("web-room");
+      dee.joinChannel("web-room");
+      cy.send("hello through the gateway");
+      dee.waitMessage("hello through the gateway");
+      // Ending on the mention would leave Enter to the mention picker: the text goes on after it.
+      dee.send("hi @web-cy, welcome");
+      cy.waitMessage("hi @web-cy, welcome");
+
+      cy.startDirectMessage("web-dee");
+      cy.waitConversation("Dee Rivers");
+      cy.send("just us");
+      dee.openConversation("Cy Twombly");
+      dee.waitMessage("just us");
+
+      // A reload signs in again with the refresh cookie and shows the history from the chat node.
+      cy.driver.navigate().refresh();
+      cy.waitSignedIn("web-cy");
+      cy.openConversation("web-room");
+      cy.wait.until(d -> cy.messages().equals(List.of("hello through the gateway", "hi @web-cy, welcome")));
+    } finally {
+      List<String> console = new ArrayList<>(cy.consoleLog());
+      console.addAll(dee.consoleLog());
+      if (!console.isEmpty()) {
+        System.out.println("console of the browsers:\n  " + String.join("\n  ", console));
+      }
+      cy.close();
+      dee.close();
+      assertThat(console).as("script errors and CSP refusals")
+          .noneMatch(line -> line.contains("Uncaught") || line.contains("Content Security Policy"));
+    }
   }
 
   @Test

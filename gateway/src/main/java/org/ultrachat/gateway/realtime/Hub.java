@@ -414,11 +414,12 @@ final class Hub {
     if (watchers.isEmpty()) {
       return;
     }
-    here(node.presenceAcrossCluster(List.copyOf(watchers.keySet()))).onSuccess(statuses -> statuses.forEach((userId, status) -> {
-      if (watchers.containsKey(userId) && !status.value().equals(presenceSent.get(userId))) {
-        presenceChanged(userId, Realtime.presenceEvent(userId, status));
-      }
-    }));
+    here(node.presenceAcrossCluster(List.copyOf(watchers.keySet()))).onSuccess(statuses ->
+        statuses.forEach((userId, status) -> {
+          if (watchers.containsKey(userId) && !status.value().equals(presenceSent.get(userId))) {
+            presenceChanged(userId, Realtime.presenceEvent(userId, status));
+          }
+        }));
   }
 
   /**

@@ -157,7 +157,6 @@ public final class Realtime {
     return here;
   }
 
-
   /**
    * Drains the node's WebSockets for a shutdown: refuses new connections and new sends, tells
    * every client to reconnect elsewhere (with jitter), and closes each socket once its sends in

@@ -1,6 +1,7 @@
 package org.ultrachat.platform.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.Set;
@@ -16,6 +17,12 @@ public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  /**
+   * One client for every forwarded connection, held for the proxy's life: Vert.x closes a client,
+   * with all its connections, once it is garbage collected, so a client per connection (held by
+   * nobody) cut the forwarded connections at a random GC, which failed cluster tests at random.
+   */
+  private final NetClient upstreams;
   private NetServer server;
   private int port;
 
@@ -23,6 +30,7 @@ public final class TcpProxy implements AutoCloseable {
     this.vertx = vertx;
     this.targetHost = targetHost;
     this.targetPort = targetPort;
+    this.upstreams = vertx.createNetClient();
   }
 
   /** Listens (on a free port the first time, the same port after a cut). */
@@ -47,7 +55,7 @@ public final class TcpProxy implements AutoCloseable {
   private void forward(NetSocket client) {
     client.pause();
     sockets.add(client);
-    vertx.createNetClient().connect(targetPort, targetHost).onComplete(done -> {
+    upstreams.connect(targetPort, targetHost).onComplete(done -> {
       if (done.failed()) {
         client.close();
         return;
@@ -65,5 +73,6 @@ public final class TcpProxy implements AutoCloseable {
   @Override
   public void close() {
     cut();
+    upstreams.close().await();
   }
 }
