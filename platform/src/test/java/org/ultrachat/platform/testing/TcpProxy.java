@@ -66,6 +66,9 @@ public final class TcpProxy implements AutoCloseable {
       upstream.handler(client::write);
       client.closeHandler(v -> upstream.close());
       upstream.closeHandler(v -> client.close());
+      // A side reset (a killed node) ends the pair, as a real network path would, without an ERROR in the log.
+      client.exceptionHandler(e -> upstream.close());
+      upstream.exceptionHandler(e -> client.close());
       client.resume();
     });
   }
