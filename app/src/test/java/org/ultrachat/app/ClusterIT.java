@@ -22,7 +22,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -40,18 +39,10 @@ class ClusterIT {
   // Kept when a test fails: the nodes' logs are in it.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
-  /** A failed test's report ends with what the nodes warned of: their logs are gone with the run. */
-  @RegisterExtension
-  static final TestWatcher NODE_PROBLEMS = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      for (ClusterNode node : nodes) {
-        System.err.println("---- " + node.name + " warnings and errors (log " + node.log + "):\n" + node.problems());
-      }
-    }
-  };
   private static TestPostgres pg;
   private static final List<ClusterNode> nodes = new ArrayList<>();
+  @RegisterExtension
+  static final TestWatcher NODE_PROBLEMS = ClusterNode.reportingProblemsOf(() -> nodes);
   private static Vertx clients;
   private static TcpProxy redisProxy;
   private static TcpProxy pgProxy;

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * One UltraChat node as a process of its own, started from the server jar the build just made,
@@ -114,6 +117,23 @@ final class ClusterNode implements AutoCloseable {
     } catch (IOException | InterruptedException e) {
       return "(no thread dump: " + e + ")";
     }
+  }
+
+  /**
+   * @return a watcher that ends a failed test's report with what these nodes warned of: their
+   *     logs live in a temporary folder, gone with a CI run
+   */
+  static TestWatcher reportingProblemsOf(Supplier<List<ClusterNode>> nodes) {
+    return new TestWatcher() {
+      @Override
+      public void testFailed(ExtensionContext context, Throwable cause) {
+        for (ClusterNode node : nodes.get()) {
+          if (node != null) {
+            System.err.println("---- " + node.name + " warnings and errors (log " + node.log + "):\n" + node.problems());
+          }
+        }
+      }
+    };
   }
 
   /** @return the node's last warnings and errors (with the lines of their stack traces), for a failed test's report */

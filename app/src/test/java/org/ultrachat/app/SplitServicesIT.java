@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -39,24 +39,14 @@ class SplitServicesIT {
   // Kept when a test fails: the nodes' logs are in it.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
-  /** A failed test's report ends with what the nodes warned of. */
-  @RegisterExtension
-  static final TestWatcher NODE_PROBLEMS = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      for (ClusterNode node : new ClusterNode[] {authNode, chatNode, edge}) {
-        if (node != null) {
-          System.err.println("---- " + node.name + " warnings and errors (log " + node.log + "):\n" + node.problems());
-        }
-      }
-    }
-  };
   private static TestPostgres pg;
   private static Vertx clients;
   private static Map<String, String> env;
   private static ClusterNode authNode;
   private static ClusterNode chatNode;
   private static ClusterNode edge;
+  @RegisterExtension
+  static final TestWatcher NODE_PROBLEMS = ClusterNode.reportingProblemsOf(() -> Arrays.asList(authNode, chatNode, edge));
   private static final List<ClusterNode> extra = new ArrayList<>();
 
   @BeforeAll
