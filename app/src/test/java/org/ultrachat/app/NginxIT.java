@@ -22,6 +22,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.testing.TestPostgres;
 import org.ultrachat.platform.testing.TestRedis;
@@ -35,10 +38,13 @@ class NginxIT {
   private static final Path CONFIG = Path.of("..", "deploy", "nginx", "ultrachat.conf");
   private static final Path NGINX = Path.of("/usr/sbin/nginx");
 
-  @TempDir
+  // Kept when a test fails: the nodes' logs are in it.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
   private static TestPostgres pg;
   private static final List<ClusterNode> nodes = new ArrayList<>();
+  @RegisterExtension
+  static final TestWatcher NODE_PROBLEMS = ClusterNode.reportingProblemsOf(() -> nodes);
   private static Process nginx;
   private static int port;
   private static Vertx clients;
