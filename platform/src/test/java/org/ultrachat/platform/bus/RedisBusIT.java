@@ -128,73 +128,71 @@ class RedisBusIT {
     Vertx proxyVertx = node();
     TcpProxy proxy = new TcpProxy(proxyVertx, redis.getHost(), redis.getPort()).start();
     RedisBus direct = bus(url);
-    RedisBus behindProxy = bus("redis://127.0.0.1:" + proxy.port());
-    AtomicInteger resets = new AtomicInteger();
-    behindProxy.onReset(resets::incrementAndGet);
-    Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
-    behindProxy.subscribe(topic, received::add);
-    waitFor(() -> redisSubscribers(topic) == 1 && behindProxy.connected(), "subscribed through the proxy");
+    Listening behindProxy = listening("redis://127.0.0.1:" + proxy.port());
+    waitFor(() -> behindProxy.bus().connected(), "connected through the proxy");
 
     proxy.cut();
-    waitFor(() -> resets.get() == 1 && !behindProxy.connected(), "the drop reported");
-    behindProxy.publish(topic, new JsonObject().put("n", "local while cut"));
-    waitFor(() -> received.size() == 1, "local delivery without Redis");
+    waitFor(() -> behindProxy.resets().get() == 1 && !behindProxy.bus().connected(), "the drop reported");
+    behindProxy.bus().publish(topic, new JsonObject().put("n", "local while cut"));
+    waitFor(() -> behindProxy.received().size() == 1, "local delivery without Redis");
 
     proxy.start();
-    waitFor(() -> resets.get() == 2 && behindProxy.connected(), "the return reported");
+    waitFor(() -> behindProxy.resets().get() == 2 && behindProxy.bus().connected(), "the return reported");
     waitFor(() -> redisSubscribers(topic) == 1, "subscribed again");
     direct.publish(topic, new JsonObject().put("n", "from the other node"));
-    waitFor(() -> received.size() == 2, "cross-node delivery again");
-    assertThat(received).extracting(e -> e.getString("n")).containsExactly("local while cut", "from the other node");
+    waitFor(() -> behindProxy.received().size() == 2, "cross-node delivery again");
+    assertThat(behindProxy.received()).extracting(e -> e.getString("n")).containsExactly("local while cut", "from the other node");
     proxy.close();
   }
 
   @Test
   void aSubscriberRedisCutsOffIsReportedAndSubscribesAgain() throws Exception {
     RedisBus publisher = bus(url);
-    RedisBus subscriber = bus(url);
-    AtomicInteger resets = new AtomicInteger();
-    subscriber.onReset(resets::incrementAndGet);
-    Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
-    subscriber.subscribe(topic, received::add);
-    waitFor(() -> redisSubscribers(topic) == 1, "subscribed");
+    Listening subscriber = listening(url);
 
     // What Redis does to a subscriber over its client-output-buffer-limit: it closes the connection.
-    assertThat(TestRedis.killClient(url, subscriber.subscriberName())).as("the subscriber's connection found").isTrue();
-    waitFor(() -> resets.get() == 2 && subscriber.connected(), "the drop and the return reported");
+    assertThat(TestRedis.killClient(url, subscriber.bus().subscriberName())).as("the subscriber's connection found").isTrue();
+    waitFor(() -> subscriber.resets().get() == 2 && subscriber.bus().connected(), "the drop and the return reported");
     waitFor(() -> redisSubscribers(topic) == 1, "subscribed again");
     publisher.publish(topic, new JsonObject().put("n", 1));
-    waitFor(() -> received.size() == 1, "delivery again");
+    waitFor(() -> subscriber.received().size() == 1, "delivery again");
   }
 
   @Test
   void aLateEventIsReportedAsAResetAndArrivesWithoutItsSendTime() {
     RedisBus publisher = bus(url);
-    RedisBus subscriber = bus(url);
-    AtomicInteger resets = new AtomicInteger();
-    subscriber.onReset(resets::incrementAndGet);
-    Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
-    subscriber.subscribe(topic, received::add);
-    waitFor(() -> redisSubscribers(topic) == 1, "subscribed");
+    Listening subscriber = listening(url);
 
     publisher.publish(topic, new JsonObject().put("n", 1));
-    waitFor(() -> received.size() == 1, "a timely event");
-    assertThat(received.peek().fieldNames()).containsExactly("n");
-    assertThat(resets.get()).isZero();
-    assertThat(subscriber.lastLagMs()).isBetween(0L, RedisBus.LAG_RESET_MS);
+    waitFor(() -> subscriber.received().size() == 1, "a timely event");
+    assertThat(subscriber.received().peek().fieldNames()).containsExactly("n");
+    assertThat(subscriber.resets().get()).isZero();
+    assertThat(subscriber.bus().lastLagMs()).isBetween(0L, RedisBus.LAG_RESET_MS);
 
     // As a link that lags would deliver it: sent 10 s ago by another node.
     String late = new JsonObject().put("n", 2).put(RedisBus.SENT_AT, System.currentTimeMillis() - 10_000).encode();
     admin.send(Request.cmd(Command.PUBLISH).arg(namespace.name("bus:" + topic)).arg(UUID.randomUUID() + late)).await();
-    waitFor(() -> received.size() == 2 && resets.get() == 1, "the late event and a reset");
+    waitFor(() -> subscriber.received().size() == 2 && subscriber.resets().get() == 1, "the late event and a reset");
     // An event from a node that stamps no send time (the previous version) is delivered as it is.
     admin.send(Request.cmd(Command.PUBLISH).arg(namespace.name("bus:" + topic))
         .arg(UUID.randomUUID() + new JsonObject().put("n", 3).encode())).await();
-    waitFor(() -> received.size() == 3, "an unstamped event");
+    waitFor(() -> subscriber.received().size() == 3, "an unstamped event");
     settle();
-    assertThat(received).extracting(e -> e.getInteger("n")).containsExactly(1, 2, 3);
-    assertThat(received).allSatisfy(e -> assertThat(e.containsKey(RedisBus.SENT_AT)).isFalse());
-    assertThat(resets.get()).isEqualTo(1);
+    assertThat(subscriber.received()).extracting(e -> e.getInteger("n")).containsExactly(1, 2, 3);
+    assertThat(subscriber.received()).allSatisfy(e -> assertThat(e.containsKey(RedisBus.SENT_AT)).isFalse());
+    assertThat(subscriber.resets().get()).isEqualTo(1);
+  }
+
+  /** A node subscribed to the test's topic (and to it alone in Redis), counting its resets and keeping what arrives. */
+  private record Listening(RedisBus bus, AtomicInteger resets, Queue<JsonObject> received) {
+  }
+
+  private Listening listening(String redisUrl) {
+    Listening node = new Listening(bus(redisUrl), new AtomicInteger(), new ConcurrentLinkedQueue<>());
+    node.bus().onReset(node.resets()::incrementAndGet);
+    node.bus().subscribe(topic, node.received()::add);
+    waitFor(() -> redisSubscribers(topic) == 1, "subscribed");
+    return node;
   }
 
   private Vertx node() {
