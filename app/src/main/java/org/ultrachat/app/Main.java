@@ -171,7 +171,7 @@ public final class Main {
    */
   static int withStoreNode(CommandSpec spec, java.util.function.ToIntFunction<Node> command) {
     Node node = Node.start(ConfigOptions.read(spec, System.getenv()).with(java.util.Map.of(
-        org.ultrachat.platform.config.Setting.SERVICES, "auth")), false);
+        Node.SERVICES, "auth")), false);
     try {
       return command.applyAsInt(node);
     } finally {

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
+import org.ultrachat.auth.AuthSettings;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * The auth service end to end: a real node, real HTTP, a real store. Subclasses choose the
@@ -45,11 +48,11 @@ abstract class AuthFlowContract {
   @BeforeEach
   void startNode() {
     Map<Setting, String> settings = new HashMap<>(Map.of(
-        Setting.HTTP_PORT, "0",
-        Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.resolve("data").toString(),
-        Setting.RATE_LIMIT_AUTH, "40/15m",
-        Setting.RATE_LIMIT_LOGIN, "6/15m"));
+        EdgeSettings.HTTP_PORT, "0",
+        EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.resolve("data").toString(),
+        EdgeSettings.RATE_LIMIT_AUTH, "40/15m",
+        AuthSettings.RATE_LIMIT_LOGIN, "6/15m"));
     settings.putAll(storeSettings());
     node = Node.start(Config.defaults().with(settings));
     http = new Http(node.port());

@@ -9,6 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
+import org.ultrachat.auth.AuthSettings;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /** The auth flow on the embedded store, plus what needs a restart on the same data directory. */
 class AuthFlowIT extends AuthFlowContract {
@@ -22,9 +25,9 @@ class AuthFlowIT extends AuthFlowContract {
     register("lee");
     assertThat(storedHash("lee")).contains("m=19456,t=2,p=1");
     node.stop();
-    node = Node.start(Config.defaults().with(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.resolve("data").toString(), Setting.PASSWORD_HASH_MEMORY_KIB, "32768",
-        Setting.PASSWORD_HASH_ITERATIONS, "3")));
+    node = Node.start(Config.defaults().with(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.resolve("data").toString(), AuthSettings.PASSWORD_HASH_MEMORY_KIB, "32768",
+        AuthSettings.PASSWORD_HASH_ITERATIONS, "3")));
     http = new Http(node.port());
     login("lee", PASSWORD);
     assertThat(storedHash("lee")).startsWith("$argon2id$v=19$m=32768,t=3,p=1$");

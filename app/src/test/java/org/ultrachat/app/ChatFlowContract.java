@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * The chat service end to end over REST, on a real node and store. Users come from the admin
@@ -48,8 +50,8 @@ abstract class ChatFlowContract {
 
   @BeforeEach
   void start() {
-    Map<Setting, String> settings = new HashMap<>(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.resolve("data").toString()));
+    Map<Setting, String> settings = new HashMap<>(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.resolve("data").toString()));
     settings.putAll(storeSettings());
     node = Node.start(Config.defaults().with(settings));
     http = new Http(node.port());

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /** The edge of a real node on the embedded store, called over HTTP. */
 class EdgeIT {
@@ -27,11 +28,11 @@ class EdgeIT {
   @BeforeAll
   static void startNode() {
     node = Node.start(Config.defaults().with(Map.of(
-        Setting.HTTP_PORT, "0",
-        Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.resolve("data").toString(),
-        Setting.HTTP_MAX_BODY_BYTES, Long.toString(MAX_BODY),
-        Setting.CORS_ORIGINS, ALLOWED_ORIGIN)));
+        EdgeSettings.HTTP_PORT, "0",
+        EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.resolve("data").toString(),
+        EdgeSettings.HTTP_MAX_BODY_BYTES, Long.toString(MAX_BODY),
+        EdgeSettings.CORS_ORIGINS, ALLOWED_ORIGIN)));
     http = new Http(node.port());
   }
 

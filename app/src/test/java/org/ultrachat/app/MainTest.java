@@ -83,7 +83,7 @@ class MainTest {
   void everySettingIsAFlag() {
     int code = run("serve", "--help");
     assertThat(code).isZero();
-    for (var s : org.ultrachat.platform.config.Setting.values()) {
+    for (var s : Node.settings(Modules.ALL)) {
       assertThat(out.toString()).contains("--" + s.key());
     }
   }

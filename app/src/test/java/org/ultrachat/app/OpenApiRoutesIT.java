@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.gateway.Edge;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * The router of a node running every service and docs/openapi.json must name the same
@@ -27,8 +28,8 @@ class OpenApiRoutesIT {
 
   @Test
   void routerAndOpenApiDocumentNameTheSameOperations() {
-    Node node = Node.start(Config.defaults().with(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.toString())));
+    Node node = Node.start(Config.defaults().with(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.toString())));
     try {
       Router router = Edge.router(node.vertx(), node.edgeParts().orElseThrow());
       Set<String> routed = new TreeSet<>();

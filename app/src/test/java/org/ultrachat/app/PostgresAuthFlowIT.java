@@ -3,6 +3,7 @@ package org.ultrachat.app;
 import java.util.Map;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.testing.TestPostgres;
+import org.ultrachat.platform.config.NodeSettings;
 
 /** The auth flow on PostgreSQL. */
 class PostgresAuthFlowIT extends AuthFlowContract {
@@ -11,7 +12,7 @@ class PostgresAuthFlowIT extends AuthFlowContract {
   @Override
   Map<Setting, String> storeSettings() {
     pg = TestPostgres.create();
-    return Map.of(Setting.DB_URL, pg.url());
+    return Map.of(NodeSettings.DB_URL, pg.url());
   }
 
   @Override

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.testing.TestPostgres;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /** The chat flow on PostgreSQL, plus two nodes writing into one channel of one database. */
 class PostgresChatFlowIT extends ChatFlowContract {
@@ -29,7 +31,7 @@ class PostgresChatFlowIT extends ChatFlowContract {
   Map<Setting, String> storeSettings() {
     pg = TestPostgres.create();
     // A cluster shares one master key; the second node below gets the same one.
-    return Map.of(Setting.DB_URL, pg.url(), Setting.MASTER_KEY, masterKey);
+    return Map.of(NodeSettings.DB_URL, pg.url(), NodeSettings.MASTER_KEY, masterKey);
   }
 
   @Override
@@ -46,8 +48,8 @@ class PostgresChatFlowIT extends ChatFlowContract {
 
   @Test
   void twoNodesSendingIntoOneChannelStoreEveryAckedMessageOnceWithGaplessSeqs() throws Exception {
-    Map<Setting, String> settings = new HashMap<>(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.resolve("node2").toString()));
+    Map<Setting, String> settings = new HashMap<>(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.resolve("node2").toString()));
     settings.putAll(storeSettings2());
     Node second = Node.start(Config.defaults().with(settings));
     try {
@@ -74,8 +76,8 @@ class PostgresChatFlowIT extends ChatFlowContract {
     io.vertx.core.Vertx proxyVertx = io.vertx.core.Vertx.vertx();
     org.ultrachat.platform.testing.TcpProxy replica =
         new org.ultrachat.platform.testing.TcpProxy(proxyVertx, pg.host(), pg.port()).start();
-    Map<Setting, String> settings = new HashMap<>(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.resolve("node3").toString(), Setting.DB_REPLICA_URL, pg.url("127.0.0.1", replica.port())));
+    Map<Setting, String> settings = new HashMap<>(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.resolve("node3").toString(), NodeSettings.DB_REPLICA_URL, pg.url("127.0.0.1", replica.port())));
     settings.putAll(storeSettings2());
     Node withReplica = Node.start(Config.defaults().with(settings));
     try {
@@ -104,6 +106,6 @@ class PostgresChatFlowIT extends ChatFlowContract {
   }
 
   private Map<Setting, String> storeSettings2() {
-    return Map.of(Setting.DB_URL, pg.url(), Setting.MASTER_KEY, masterKey);
+    return Map.of(NodeSettings.DB_URL, pg.url(), NodeSettings.MASTER_KEY, masterKey);
   }
 }

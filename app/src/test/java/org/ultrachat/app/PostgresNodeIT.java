@@ -13,9 +13,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.testing.TcpProxy;
 import org.ultrachat.platform.testing.TestPostgres;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /** A real node on a real PostgreSQL database, reached through a proxy the test can cut. */
 class PostgresNodeIT {
@@ -33,10 +34,10 @@ class PostgresNodeIT {
     proxyVertx = Vertx.vertx();
     proxy = new TcpProxy(proxyVertx, pg.host(), pg.port()).start();
     node = Node.start(Config.defaults().with(Map.of(
-        Setting.HTTP_PORT, "0",
-        Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.toString(),
-        Setting.DB_URL, pg.url("127.0.0.1", proxy.port()))));
+        EdgeSettings.HTTP_PORT, "0",
+        EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.toString(),
+        NodeSettings.DB_URL, pg.url("127.0.0.1", proxy.port()))));
     http = new Http(node.port());
   }
 

@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.Map;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.testing.TestPostgres;
+import org.ultrachat.platform.config.NodeSettings;
 
 /** The real-time gateway on PostgreSQL, through the test kit (a database per test). */
 class PostgresRealtimeIT extends RealtimeContract {
@@ -15,7 +16,7 @@ class PostgresRealtimeIT extends RealtimeContract {
     pg = TestPostgres.create();
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    return Map.of(Setting.DB_URL, pg.url(), Setting.MASTER_KEY, Base64.getEncoder().encodeToString(key));
+    return Map.of(NodeSettings.DB_URL, pg.url(), NodeSettings.MASTER_KEY, Base64.getEncoder().encodeToString(key));
   }
 
   @Override

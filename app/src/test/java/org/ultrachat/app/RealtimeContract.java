@@ -32,6 +32,8 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.Setting;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * The real-time gateway end to end, against docs/protocol.md: real nodes, real sockets, users
@@ -78,14 +80,14 @@ abstract class RealtimeContract {
 
   @BeforeEach
   void start(TestInfo info) {
-    Map<Setting, String> settings = new HashMap<>(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.resolve("data").toString()));
+    Map<Setting, String> settings = new HashMap<>(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.resolve("data").toString()));
     List<String> extra = new ArrayList<>(BASE);
     info.getTestMethod().map(m -> m.getAnnotation(With.class)).ifPresent(w -> extra.addAll(List.of(w.value())));
     for (String kv : extra) {
       int eq = kv.indexOf('=');
       String key = kv.substring(0, eq);
-      settings.put(Setting.byKey(key).orElseThrow(() -> new IllegalStateException("no setting " + key)),
+      settings.put(Node.setting(key).orElseThrow(() -> new IllegalStateException("no setting " + key)),
           kv.substring(eq + 1));
     }
     settings.putAll(storeSettings());

@@ -13,7 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /** A node that stops lets the REST requests in flight finish before it closes their connections. */
 class ShutdownIT {
@@ -22,8 +23,8 @@ class ShutdownIT {
 
   @Test
   void aRequestHalfSentWhenTheNodeStopsIsStillAnswered() throws Exception {
-    Node node = Node.start(Config.defaults().with(Map.of(Setting.HTTP_PORT, "0", Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.toString())));
+    Node node = Node.start(Config.defaults().with(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.toString())));
     String token = new Http(node.port()).register("ada").token();
     byte[] body = new JsonObject().put("kind", "public").put("name", "late").encode().getBytes(StandardCharsets.UTF_8);
 

@@ -18,8 +18,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.testing.TcpProxy;
+import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * The web client in real Chromium against a real node on the embedded store: two people (two
@@ -40,9 +41,9 @@ class WebClientIT {
   static void start() {
     Browser.requireChromium();
     node = Node.start(Config.defaults().with(Map.of(
-        Setting.HTTP_PORT, "0",
-        Setting.HTTP_HOST, "127.0.0.1",
-        Setting.DATA_DIR, dir.resolve("data").toString())));
+        EdgeSettings.HTTP_PORT, "0",
+        EdgeSettings.HTTP_HOST, "127.0.0.1",
+        NodeSettings.DATA_DIR, dir.resolve("data").toString())));
     proxy = new TcpProxy(node.vertx(), "127.0.0.1", node.port()).start();
     ana = new Browser("http://127.0.0.1:" + node.port());
     ben = new Browser("http://127.0.0.1:" + proxy.port());

@@ -4,8 +4,11 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import org.ultrachat.platform.bus.Bus;
+import org.ultrachat.platform.cache.CacheSpec;
 import org.ultrachat.platform.cache.Caches;
 
 /**
@@ -25,13 +28,17 @@ final class Credentials {
   private final AsyncCache<String, Optional<Session>> sessions;
   private final AsyncCache<String, Optional<PersonalToken>> personalTokens;
 
+  /** Revocation state: short and fixed, so another node's revocation reaches here within 30 s even without the bus. */
+  private static final Function<Long, CacheSpec> REVOCATIONS =
+      max -> new CacheSpec(Optional.of(Duration.ofSeconds(30)), Optional.of(max));
+
   Credentials(Vertx vertx, AuthStore store, Caches caches, Bus bus) {
     this.vertx = vertx;
     this.bus = bus;
     this.store = store;
     this.users = caches.async("users");
-    this.sessions = caches.async("sessions");
-    this.personalTokens = caches.async("personal-tokens");
+    this.sessions = caches.async("sessions", REVOCATIONS.apply(200_000L));
+    this.personalTokens = caches.async("personal-tokens", REVOCATIONS.apply(100_000L));
     // Changes made on other nodes: forget them here too, so REST requests see them at once.
     bus.subscribe(Bus.CREDENTIALS_TOPIC, this::forget);
   }

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.crypto.DataProtection;
 import org.ultrachat.platform.crypto.MasterKey;
 import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.store.Database;
 import org.ultrachat.platform.store.Migrations;
 import org.ultrachat.platform.store.StoreTarget;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * Access-token verification against forgeries, with real signing keys in a real (embedded)
@@ -49,7 +49,7 @@ class AccessTokensTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    Config config = Config.defaults().with(Map.of(Setting.DATA_DIR, dir.toString()));
+    Config config = Config.defaults().with(Map.of(NodeSettings.DATA_DIR, dir.toString()));
     StoreTarget target = StoreTarget.of(config);
     Migrations.apply(target, "platform");
     Migrations.apply(target, "auth");
@@ -158,7 +158,7 @@ class AccessTokensTest {
   @Test
   void anotherNodeFindsAKeyRotatedElsewhere() throws Exception {
     DataProtection protection = DataProtection.open(db, MasterKey.load(Config.defaults().with(
-        Map.of(Setting.DATA_DIR, dir.toString())))).await();
+        Map.of(NodeSettings.DATA_DIR, dir.toString())))).await();
     SigningKeys otherNode = new SigningKeys(vertx, db, protection);
     otherNode.start().await();
     String newKid = keys.rotate().await();

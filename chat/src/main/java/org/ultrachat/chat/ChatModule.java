@@ -2,62 +2,86 @@ package org.ultrachat.chat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.ultrachat.platform.cache.Caches;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import org.ultrachat.platform.http.Authenticator.Caller;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ultrachat.platform.bus.Bus;
-import org.ultrachat.platform.crypto.DataProtection;
+import org.ultrachat.platform.cluster.InternalRoutes;
+import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.ConfigException;
+import org.ultrachat.platform.config.NodeSettings;
+import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.directory.UserDirectory;
 import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.search.BlindIndex;
+import org.ultrachat.platform.seam.ChatLink;
+import org.ultrachat.platform.service.NodePlan;
+import org.ultrachat.platform.service.ServiceContext;
+import org.ultrachat.platform.service.ServiceModule;
 import org.ultrachat.platform.store.Database;
 import org.ultrachat.platform.store.Dialect;
 
 /**
- * The chat service as the node sees it: its routes, and on PostgreSQL the upkeep of the message
- * partitions. Everything else in this module is package-private.
+ * The chat service through the service contract: channels, messages, reactions, read state and
+ * search over REST, and the {@link ChatLink} the real-time gateway uses; on PostgreSQL it keeps
+ * the message partitions. It needs a {@link UserDirectory} (the auth service, here or on another
+ * node). Everything else in this module is package-private.
  */
-public final class ChatModule {
-  /** The route patterns this service owns; a gateway without it passes these on to a node with it. */
-  public static final java.util.List<String> PATHS = java.util.List.of("/v1/channels", "/v1/channels/*", "/v1/search");
+public final class ChatModule implements ServiceModule {
+  public static final String NAME = "chat";
   private static final Logger LOG = LoggerFactory.getLogger(ChatModule.class);
 
-  private final ChatApi api;
-  private final Streams streams;
-  private final Optional<PartitionMaintenance> partitions;
-
-  private ChatModule(ChatApi api, Streams streams, Optional<PartitionMaintenance> partitions) {
-    this.api = api;
-    this.streams = streams;
-    this.partitions = partitions;
+  @Override
+  public String name() {
+    return NAME;
   }
 
-  /**
-   * A writer for message changes: the group-commit writers in production, or a plain transaction.
-   * Changes of one channel must always go to the same writer (they lock the channel's row).
-   */
-  @FunctionalInterface
-  public interface TransactionRunner {
-    <T> Future<T> run(String channelId, Function<SqlConnection, Future<T>> work);
+  @Override
+  public List<Setting> settings() {
+    return ChatSettings.ALL;
   }
 
-  /**
-   * Wires the chat service.
-   *
-   * @param encrypt whether message bodies are sealed at rest ({@code chat-encryption})
-   * @param writes  where message changes commit (group commit)
-   */
-  public static ChatModule create(Vertx vertx, Database db, DataProtection protection, boolean encrypt, BlindIndex index,
-                                  UserDirectory directory, Bus bus, TransactionRunner writes, Caches caches) {
+  @Override
+  public boolean hasMigrations() {
+    return true;
+  }
+
+  @Override
+  public List<String> publicPaths() {
+    return List.of("/v1/channels", "/v1/channels/*", "/v1/search");
+  }
+
+  @Override
+  public void check(NodePlan plan) {
+    if (plan.runs(NAME) && !plan.runs("auth") && !plan.reaches("auth")) {
+      throw new ConfigException("the chat service needs the auth service on the same node, or upstream-auth");
+    }
+    if (plan.reaches(NAME)) {
+      if (!plan.runs("gateway") || plan.runs(NAME)) {
+        throw new ConfigException("upstream-chat is for a node that runs the gateway (or, for auth, chat) without the "
+            + "chat service");
+      }
+      if (plan.config().optional(NodeSettings.REDIS_URL).isEmpty()) {
+        throw new ConfigException("upstream-chat needs " + NodeSettings.REDIS_URL.key()
+            + ": chat events reach this node's WebSockets through the cluster bus");
+      }
+    }
+  }
+
+  @Override
+  public Future<? extends ServiceModule.Running> start(ServiceContext context) {
+    Vertx vertx = context.vertx();
+    Config config = context.config();
+    Database db = context.database();
+    int shards = db.dialect() == Dialect.SQLITE ? 1 : config.integer(ChatSettings.STORE_WRITE_SHARDS);
+    if (shards < 1 || shards > 64) {
+      throw new ConfigException(ChatSettings.STORE_WRITE_SHARDS.key() + " must be between 1 and 64");
+    }
+    UserDirectory directory = context.capabilities().require(UserDirectory.class, "the chat service looks users up");
+    BlindIndex index = BlindIndex.create(context.masterKey());
     ChatStore store = new ChatStore(db);
-    ChatCache cache = new ChatCache(vertx, bus, caches);
+    ChatCache cache = new ChatCache(vertx, context.bus(), context.caches());
     SearchTerms terms = new SearchTerms() {
       @Override
       public List<String> ofDocument(String text) {
@@ -69,45 +93,32 @@ public final class ChatModule {
         return index.queryTokens(query);
       }
     };
-    Messaging.Writer writer = new Messaging.Writer() {
-      @Override
-      public <T> Future<T> write(String channelId, Function<SqlConnection, Future<T>> work) {
-        return writes.run(channelId, work);
-      }
-    };
-    Messaging messaging = new Messaging(store, protection, encrypt, terms, directory, bus, writer, cache);
-    Optional<PartitionMaintenance> partitions = db.dialect() == Dialect.POSTGRESQL
-        ? Optional.of(new PartitionMaintenance(db.writer(), Clock.systemUTC())) : Optional.empty();
-    return new ChatModule(new ChatApi(new Conversations(store, directory, bus, cache), messaging),
-        new Streams(new StreamStore(db), store, cache, messaging), partitions);
+    Messaging messaging = new Messaging(store, context.protection(), config.string(ChatSettings.ENCRYPTION).equals("on"),
+        terms, directory, context.bus(), new MessageWriters(vertx, db, shards, context.registry()), cache);
+    Streams streams = new Streams(new StreamStore(db), store, cache, messaging);
+    Started running = new Started(new ChatApi(new Conversations(store, directory, context.bus(), cache), messaging),
+        streams);
+    context.capabilities().provide(ChatLink.class, streams);
+    if (db.dialect() != Dialect.POSTGRESQL) {
+      return Future.succeededFuture(running);
+    }
+    // Message partitions exist before anything serves; the job then runs every 6 h.
+    PartitionMaintenance partitions = new PartitionMaintenance(db.writer(), Clock.systemUTC());
+    vertx.setPeriodic(PartitionMaintenance.INTERVAL.toMillis(), id -> logged(partitions.run()));
+    return logged(partitions.run()).map(v -> running);
+  }
+
+  /** A gateway without chat here sends, checks and catches up through a chat node's internal routes. */
+  @Override
+  public Optional<Remote> remote() {
+    return Optional.of((context, origin) -> context.capabilities().provide(ChatLink.class,
+        new RemoteChatLink(context.vertx(), origin, context.secret().orElseThrow())));
   }
 
   /**
-   * Creates the monthly message partitions that are missing (this month and the next three, and
-   * the months of rows waiting in the default partition, which move there). Safe to run from
-   * several nodes at once.
-   *
-   * @return done, or failed when a partition could not be made
-   * @throws IllegalStateException when the store is not PostgreSQL (only it partitions messages)
+   * A failed run is logged and tried again at the next one; it never stops the node (messages of
+   * a month without a partition wait in the default partition).
    */
-  public Future<Void> maintainPartitions() {
-    return partitions().run().mapEmpty();
-  }
-
-  /**
-   * Runs {@link #maintainPartitions()} now and then every six hours on a Vert.x timer, until
-   * Vert.x closes. A failed run is logged and tried again at the next one; it never stops the node
-   * (messages of a month without a partition wait in the default partition).
-   *
-   * @return the first run, which never fails: await it before serving
-   * @throws IllegalStateException when the store is not PostgreSQL
-   */
-  public Future<Void> scheduleMaintenance(Vertx vertx) {
-    PartitionMaintenance job = partitions();
-    vertx.setPeriodic(PartitionMaintenance.INTERVAL.toMillis(), id -> logged(job.run()));
-    return logged(job.run());
-  }
-
   private static Future<Void> logged(Future<List<String>> run) {
     return run.<Void>mapEmpty().otherwise(failure -> {
       LOG.atWarn().setCause(failure).log("message partition maintenance failed; it runs again in "
@@ -116,49 +127,24 @@ public final class ChatModule {
     });
   }
 
-  private PartitionMaintenance partitions() {
-    return partitions.orElseThrow(() -> new IllegalStateException("messages are partitioned only on PostgreSQL"));
-  }
+  /** The chat service running on this node. */
+  private static final class Started implements ServiceModule.Running {
+    private final ChatApi api;
+    private final ChatLink streams;
 
-  // ---- what the real-time gateway uses (app adapts these to the gateway's ChatLink)
+    Started(ChatApi api, ChatLink streams) {
+      this.api = api;
+      this.streams = streams;
+    }
 
-  /** @return the ids of the channels the user is a member of */
-  public Future<List<String>> memberChannels(String userId) {
-    return streams.memberChannels(userId);
-  }
+    @Override
+    public List<ApiRoutes.Mount> routes() {
+      return List.of(api);
+    }
 
-  /** @return done when the caller may read the channel; failed with a problem (404) otherwise */
-  public Future<Void> readable(Caller caller, String channelId) {
-    return streams.readable(caller, channelId);
-  }
-
-  /** @return done when the caller is a member of the channel; failed with a problem otherwise */
-  public Future<Void> member(Caller caller, String channelId) {
-    return streams.member(caller, channelId);
-  }
-
-  /**
-   * Posts a message, idempotent per sender and client id.
-   *
-   * @return {@code {"message": {...}, "duplicate": bool}} once committed
-   */
-  public Future<JsonObject> send(Caller caller, String channelId, String body, String clientId,
-                                 Optional<String> threadRootId) {
-    return streams.send(caller, channelId, body, clientId, threadRootId);
-  }
-
-  /** @return up to {@code limit} stored events of the channel after {@code afterSeq}, shaped as on the bus */
-  public Future<List<JsonObject>> events(String channelId, long afterSeq, int limit) {
-    return streams.events(channelId, afterSeq, limit);
-  }
-
-  /** @return the channel's last seq as committed, or -1 when there is no such channel */
-  public Future<Long> lastSeq(String channelId) {
-    return streams.lastSeq(channelId);
-  }
-
-  /** @return the routes to mount at the edge */
-  public ApiRoutes.Mount routes() {
-    return api;
+    @Override
+    public void internalRoutes(InternalRoutes routes) {
+      ChatInternalApi.routes(routes, streams);
+    }
   }
 }

@@ -5,13 +5,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
 import org.ultrachat.platform.http.Authenticator.Caller;
+import org.ultrachat.platform.seam.ChatLink;
 
 /**
- * What a real-time gateway needs from the chat service: whose channels to follow, who may read or
- * type where, sending, and a channel's stored event stream in the shape the bus publishes it (so a
- * replayed event and a live one look the same to a client).
+ * The chat seam in-process: what a real-time gateway needs from the chat service: whose channels
+ * to follow, who may read or type where, sending, and a channel's stored event stream in the
+ * shape the bus publishes it (so a replayed event and a live one look the same to a client).
  */
-final class Streams {
+final class Streams implements ChatLink {
   private final StreamStore streams;
   private final ChatStore store;
   private final ChatCache cache;
@@ -24,24 +25,28 @@ final class Streams {
     this.messaging = messaging;
   }
 
-  Future<List<String>> memberChannels(String userId) {
+  @Override
+  public Future<List<String>> memberChannels(String userId) {
     return streams.memberChannels(userId);
   }
 
   /** Fails with not-found when the caller may not read the channel. */
-  Future<Void> readable(Caller caller, String channelId) {
+  @Override
+  public Future<Void> readable(Caller caller, String channelId) {
     return Access.readableCached(store, cache, caller, channelId).mapEmpty();
   }
 
   /** Fails unless the caller is a member of the channel. */
-  Future<Void> member(Caller caller, String channelId) {
+  @Override
+  public Future<Void> member(Caller caller, String channelId) {
     return Access.readableCached(store, cache, caller, channelId).map(readable -> {
       Access.requireMember(readable.member());
       return null;
     });
   }
 
-  Future<JsonObject> send(Caller caller, String channelId, String body, String clientId, Optional<String> threadRootId) {
+  @Override
+  public Future<JsonObject> send(Caller caller, String channelId, String body, String clientId, Optional<String> threadRootId) {
     return messaging.post(caller, channelId, body, Optional.of(clientId), threadRootId)
         .map(posted -> new JsonObject().put("message", posted.message().toJson()).put("duplicate", posted.duplicate()));
   }
@@ -50,7 +55,8 @@ final class Streams {
    * @return stored events after {@code after}, in seq order, each event about a message with the
    *     message's current state (all of them read in two statements, not two per event)
    */
-  Future<List<JsonObject>> events(String channelId, long after, int limit) {
+  @Override
+  public Future<List<JsonObject>> events(String channelId, long after, int limit) {
     return streams.eventsAfter(channelId, after, limit).compose(events -> {
       List<String> messageIds = events.stream().map(Streams::aboutMessage).flatMap(Optional::stream).distinct().toList();
       return messaging.current(messageIds).map(messages -> events.stream().map(event -> {
@@ -67,7 +73,8 @@ final class Streams {
     return aboutMessage ? Optional.ofNullable(event.payload().getString("messageId")) : Optional.empty();
   }
 
-  Future<Long> lastSeq(String channelId) {
+  @Override
+  public Future<Long> lastSeq(String channelId) {
     return streams.lastSeq(channelId);
   }
 }

@@ -2,7 +2,6 @@ package org.ultrachat.gateway;
 
 import java.util.Objects;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.ratelimit.RateLimit;
 import org.ultrachat.platform.ratelimit.RateLimiter;
 
@@ -32,8 +31,8 @@ public record EdgeLimits(RateLimiter apiByAddress, RateLimiter authByAddress, Ra
   /** @return the configured limiters, made by {@code factory} (in memory, or shared through Redis) */
   public static EdgeLimits of(Config config, RateLimiter.Factory factory) {
     return new EdgeLimits(
-        factory.create("api-ip", RateLimit.of(config, Setting.RATE_LIMIT_API_IP)),
-        factory.create("auth-ip", RateLimit.of(config, Setting.RATE_LIMIT_AUTH)),
-        factory.create("api-user", RateLimit.of(config, Setting.RATE_LIMIT_API_USER)));
+        factory.create("api-ip", RateLimit.of(config, EdgeSettings.RATE_LIMIT_API_IP)),
+        factory.create("auth-ip", RateLimit.of(config, EdgeSettings.RATE_LIMIT_AUTH)),
+        factory.create("api-user", RateLimit.of(config, EdgeSettings.RATE_LIMIT_API_USER)));
   }
 }

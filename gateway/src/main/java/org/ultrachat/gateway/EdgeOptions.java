@@ -3,7 +3,6 @@ package org.ultrachat.gateway;
 import java.util.List;
 import java.util.Objects;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 
 /** The edge's settings, read from configuration once. */
 record EdgeOptions(String host, int port, long maxBodyBytes, List<String> corsOrigins) {
@@ -13,7 +12,7 @@ record EdgeOptions(String host, int port, long maxBodyBytes, List<String> corsOr
   }
 
   static EdgeOptions of(Config config) {
-    return new EdgeOptions(config.string(Setting.HTTP_HOST), config.integer(Setting.HTTP_PORT),
-        config.integer(Setting.HTTP_MAX_BODY_BYTES), config.list(Setting.CORS_ORIGINS));
+    return new EdgeOptions(config.string(EdgeSettings.HTTP_HOST), config.integer(EdgeSettings.HTTP_PORT),
+        config.integer(EdgeSettings.HTTP_MAX_BODY_BYTES), config.list(EdgeSettings.CORS_ORIGINS));
   }
 }

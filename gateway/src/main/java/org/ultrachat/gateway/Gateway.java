@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import org.ultrachat.platform.config.Setting;
 
 /**
  * The edge HTTP server: one verticle instance per event loop, all sharing one port.
@@ -33,7 +32,7 @@ public final class Gateway {
   /** Deploys the HTTP server instances. */
   public static Future<Running> start(Vertx vertx, Edge.Parts parts) {
     EdgeOptions options = EdgeOptions.of(parts.config());
-    int configured = parts.config().integer(Setting.HTTP_EVENT_LOOPS);
+    int configured = parts.config().integer(EdgeSettings.HTTP_EVENT_LOOPS);
     int instances = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     // Instances of one deployment share the listening socket, also when port 0 picks a free one.
     int[] bound = new int[1];

@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +29,7 @@ import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.ratelimit.ClientAddress;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * Rate limits at the edge, over real HTTP. Clients come from different loopback addresses
@@ -46,10 +46,10 @@ class RateLimitsTest {
   private HttpServer server;
 
   private void start(Map<Setting, String> settings) {
-    Map<Setting, String> all = new EnumMap<>(Map.of(
-        Setting.RATE_LIMIT_API_IP, "5/1h",
-        Setting.RATE_LIMIT_AUTH, "2/1h",
-        Setting.RATE_LIMIT_API_USER, "1000/1h"));
+    Map<Setting, String> all = new HashMap<>(Map.of(
+        EdgeSettings.RATE_LIMIT_API_IP, "5/1h",
+        EdgeSettings.RATE_LIMIT_AUTH, "2/1h",
+        EdgeSettings.RATE_LIMIT_API_USER, "1000/1h"));
     all.putAll(settings);
     Config config = Config.defaults().with(all);
     ApiRoutes.Mount service = api -> {
@@ -185,7 +185,7 @@ class RateLimitsTest {
 
   @Test
   void behindATrustedProxyForwardedForDecidesTheAddress() {
-    start(Map.of(Setting.TRUSTED_PROXIES, "127.0.0.1"));
+    start(Map.of(NodeSettings.TRUSTED_PROXIES, "127.0.0.1"));
     Map<String, String> alice = Map.of("X-Forwarded-For", "203.0.113.7");
     Map<String, String> bob = Map.of("X-Forwarded-For", "203.0.113.8");
     assertThat(login(ME, alice).status()).isEqualTo(200);
@@ -197,7 +197,7 @@ class RateLimitsTest {
 
   @Test
   void prependingFakeEntriesDoesNotEscapeATrustedProxy() {
-    start(Map.of(Setting.TRUSTED_PROXIES, "127.0.0.1"));
+    start(Map.of(NodeSettings.TRUSTED_PROXIES, "127.0.0.1"));
     for (int i = 0; i < 2; i++) {
       Answer a = login(ME, Map.of("X-Forwarded-For", randomAddress() + ", 203.0.113.9"));
       assertThat(a.status()).isEqualTo(200);
@@ -207,14 +207,14 @@ class RateLimitsTest {
 
   @Test
   void aTrustedProxyIsOnlyTheConfiguredOne() {
-    start(Map.of(Setting.TRUSTED_PROXIES, "127.0.0.1"));
+    start(Map.of(NodeSettings.TRUSTED_PROXIES, "127.0.0.1"));
     Answer a = call(NEIGHBOUR, HttpMethod.GET, "/v1/address", Map.of("X-Forwarded-For", "203.0.113.7"));
     assertThat(a.body()).isEqualTo(NEIGHBOUR);
   }
 
   @Test
   void aUserOverTheUserLimitGetsA429AndOtherUsersAreUnaffected() {
-    start(Map.of(Setting.RATE_LIMIT_API_IP, "100/1h", Setting.RATE_LIMIT_API_USER, "3/1h"));
+    start(Map.of(EdgeSettings.RATE_LIMIT_API_IP, "100/1h", EdgeSettings.RATE_LIMIT_API_USER, "3/1h"));
     Map<String, String> alice = Map.of("X-Test-User", "alice");
     for (long remaining = 2; remaining >= 0; remaining--) {
       Answer a = call(ME, HttpMethod.GET, "/v1/me", alice);
@@ -242,7 +242,7 @@ class RateLimitsTest {
 
   @Test
   void operationalRoutesAreNotLimited() {
-    start(Map.of(Setting.RATE_LIMIT_API_IP, "1/1h"));
+    start(Map.of(EdgeSettings.RATE_LIMIT_API_IP, "1/1h"));
     for (int i = 0; i < 3; i++) {
       Answer a = get(ME, "/health/live");
       assertThat(a.status()).isIn(200, 204);

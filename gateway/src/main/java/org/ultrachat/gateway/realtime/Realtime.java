@@ -26,6 +26,7 @@ import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.ratelimit.ClientAddress;
 import org.ultrachat.platform.redis.RedisNamespace;
+import org.ultrachat.platform.seam.ChatLink;
 
 /**
  * The real-time gateway of a node: the WebSocket handshake at {@link #PATH}, and what the node's

@@ -116,7 +116,7 @@ class ConnectionTest {
 
   @Test
   void theFrameBudgetIsABucketRefilledEvenly() {
-    Config config = Config.defaults().with(java.util.Map.of(org.ultrachat.platform.config.Setting.REALTIME_RATE_LIMIT, "4/1s"));
+    Config config = Config.defaults().with(java.util.Map.of(RealtimeSettings.RATE_LIMIT, "4/1s"));
     Connection c = new Connection(socket, new Caller("u", "member", Optional.empty(), Set.of("*")), "token",
         "127.0.0.1", 0, RealtimeOptions.of(config), metrics, () -> slow++);
     long t = System.nanoTime();

@@ -2,7 +2,10 @@ package org.ultrachat.platform.cache;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ultrachat.platform.config.ConfigException;
+import org.ultrachat.platform.config.Setting;
 
 /**
  * How one cache forgets: after a time since it was written, beyond a size, or both. Written
@@ -10,6 +13,19 @@ import org.ultrachat.platform.config.ConfigException;
  * global default ({@code cache-default}).
  */
 public record CacheSpec(Optional<Duration> ttl, Optional<Long> maxSize) {
+  /** Keys named {@code cache-<name>} bound the cache {@code <name>}; {@link Caches} finds them by that prefix. */
+  public static final String KEY_PREFIX = "cache-";
+
+  /**
+   * @param key {@code cache-} and the name of the cache it bounds
+   * @return a key holding a cache spec, checked at load
+   */
+  public static Setting setting(String key, String defaultValue, String description) {
+    if (!key.startsWith(KEY_PREFIX)) {
+      throw new IllegalArgumentException("a cache key starts with " + KEY_PREFIX + ": " + key);
+    }
+    return Setting.checked(key, defaultValue, description, (config, s) -> parse(config.string(s), s.key()));
+  }
 
   /**
    * @param text   the setting's value, e.g. {@code ttl=1h,max=1000000}; blank means "all from the default"
@@ -52,7 +68,7 @@ public record CacheSpec(Optional<Duration> ttl, Optional<Long> maxSize) {
   }
 
   private static Duration duration(String text, String setting) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|h|d)").matcher(text);
+    Matcher m = Pattern.compile("(\\d{1,9})(s|m|h|d)").matcher(text);
     if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
       throw new ConfigException(setting + ": ttl must look like 30s, 5m, 1h or 1d");
     }

@@ -5,12 +5,17 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.util.function.Supplier;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.config.Setting;
 
 /**
@@ -22,7 +27,7 @@ public final class Caches {
   private final CacheSpec fallback;
   private final Map<String, CacheSpec> specs;
   private final MeterRegistry registry;
-  private final java.util.List<AsyncCache<?, ?>> built = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<AsyncCache<?, ?>> built = new CopyOnWriteArrayList<>();
 
   public Caches(CacheSpec fallback, Map<String, CacheSpec> specs, MeterRegistry registry) {
     this.fallback = Objects.requireNonNull(fallback, "fallback");
@@ -30,24 +35,24 @@ public final class Caches {
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
-  /** @return the caches configured by {@code cache-default} and the per-resource settings */
-  public static Caches of(Config config, MeterRegistry registry) {
-    CacheSpec fallback = CacheSpec.parse(config.string(Setting.CACHE_DEFAULT), Setting.CACHE_DEFAULT.key());
-    return new Caches(fallback, Map.of(
-        "users", CacheSpec.parse(config.string(Setting.CACHE_USERS), Setting.CACHE_USERS.key()),
-        "channel-members", CacheSpec.parse(config.string(Setting.CACHE_CHANNEL_MEMBERS), Setting.CACHE_CHANNEL_MEMBERS.key()),
-        "channels", CacheSpec.parse(config.string(Setting.CACHE_CHANNELS), Setting.CACHE_CHANNELS.key()),
-        "recent-messages", CacheSpec.parse(config.string(Setting.CACHE_RECENT_MESSAGES),
-            Setting.CACHE_RECENT_MESSAGES.key()),
-        // Revocation state: short and fixed, so another node's revocation reaches here within 30 s even without the bus.
-        "sessions", new CacheSpec(java.util.Optional.of(java.time.Duration.ofSeconds(30)), java.util.Optional.of(200_000L)),
-        "personal-tokens", new CacheSpec(java.util.Optional.of(java.time.Duration.ofSeconds(30)),
-            java.util.Optional.of(100_000L))), registry);
+  /**
+   * @param settings the node's keys: each {@code cache-<name>} among them bounds the cache {@code <name>}
+   * @return the caches configured by {@code cache-default} and the per-cache keys
+   */
+  public static Caches of(Config config, MeterRegistry registry, List<Setting> settings) {
+    CacheSpec fallback = CacheSpec.parse(config.string(NodeSettings.CACHE_DEFAULT), NodeSettings.CACHE_DEFAULT.key());
+    Map<String, CacheSpec> specs = new HashMap<>();
+    for (Setting s : settings) {
+      if (s.key().startsWith(CacheSpec.KEY_PREFIX) && s != NodeSettings.CACHE_DEFAULT) {
+        specs.put(s.key().substring(CacheSpec.KEY_PREFIX.length()), CacheSpec.parse(config.string(s), s.key()));
+      }
+    }
+    return new Caches(fallback, specs, registry);
   }
 
   /** @return the effective spec of a named cache */
   public CacheSpec spec(String name) {
-    return specs.getOrDefault(name, new CacheSpec(java.util.Optional.empty(), java.util.Optional.empty())).over(fallback);
+    return specs.getOrDefault(name, new CacheSpec(Optional.empty(), Optional.empty())).over(fallback);
   }
 
   /**
@@ -62,7 +67,11 @@ public final class Caches {
 
   /** @return a new async cache named {@code name}, bounded as configured, with its metrics bound */
   public <K, V> AsyncCache<K, V> async(String name) {
-    CacheSpec spec = spec(name);
+    return async(name, spec(name));
+  }
+
+  /** @return a new async cache named {@code name} with bounds fixed by its user (not configurable) */
+  public <K, V> AsyncCache<K, V> async(String name, CacheSpec spec) {
     Caffeine<Object, Object> builder = Caffeine.newBuilder().recordStats();
     spec.ttl().ifPresent(builder::expireAfterWrite);
     spec.maxSize().ifPresent(builder::maximumSize);

@@ -1,97 +1,79 @@
 package org.ultrachat.platform.config;
 
-import java.util.Arrays;
-import java.util.Optional;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * Every configuration key UltraChat reads, with its default and meaning. Keys are kebab-case
- * in files and flags ({@code --http-port}) and {@code ULTRACHAT_*} in the environment
- * ({@code ULTRACHAT_HTTP_PORT}). docs/configuration.md lists the same keys; a test keeps the two equal.
+ * One configuration key: its default, the sentence operators read, and the check its value must
+ * pass. Keys are kebab-case in files and flags ({@code --http-port}) and {@code ULTRACHAT_*} in
+ * the environment ({@code ULTRACHAT_HTTP_PORT}).
+ *
+ * <p>Whoever reads a key declares it: the platform's building blocks their own (the store, the
+ * master key, the bus), and each service module the keys of its service. The node loads the
+ * configuration against all of them; docs/configuration.md lists the same keys and a test keeps
+ * the two equal.
  */
-public enum Setting {
-  HTTP_HOST("http-host", "0.0.0.0", "Address the HTTP and WebSocket server binds to."),
-  HTTP_PORT("http-port", "8080", "Port the HTTP and WebSocket server listens on (0 picks a free port)."),
-  HTTP_MAX_BODY_BYTES("http-max-body-bytes", "1048576",
-      "Largest request body accepted, in bytes; larger bodies get 413 before any parsing."),
-  HTTP_EVENT_LOOPS("http-event-loops", "0",
-      "HTTP server instances (event loops) to run; 0 means one per CPU core."),
-  CORS_ORIGINS("cors-origins", "",
-      "Comma-separated origins allowed to call the API from a browser (e.g. https://chat.example.com). Empty: none."),
-  DATA_DIR("data-dir", "./data", "Directory for the embedded database and generated keys."),
-  DB_URL("db-url", "",
-      "PostgreSQL URL (postgresql://user:password@host:5432/db). Empty: the embedded SQLite store under data-dir."),
-  DB_REPLICA_URL("db-replica-url", "",
-      "PostgreSQL read replica for reads that tolerate lag (history, threads, search). Empty: the primary serves them."),
-  DB_POOL_SIZE("db-pool-size", "8", "Maximum connections in the database pool (readers, on SQLite)."),
-  STORE_WRITE_SHARDS("store-write-shards", "4",
-      "PostgreSQL: group-commit writers for message changes, each with its own connection; a channel always uses the same one. SQLite has one."),
-  DB_BUSY_TIMEOUT_MS("db-busy-timeout-ms", "5000",
-      "SQLite only: how long a statement waits for a lock before failing, in milliseconds."),
-  REDIS_URL("redis-url", "",
-      "Redis URL (redis://host:6379) for the cluster bus between nodes. Empty: an in-process bus (one node)."),
-  SERVICES("services", "all",
-      "Comma-separated services this node runs: gateway, auth, chat, or all."),
-  UPSTREAM_AUTH("upstream-auth", "",
-      "On a gateway without the auth service: base URL (http://host:port) of a node running it."),
-  UPSTREAM_CHAT("upstream-chat", "",
-      "On a gateway without the chat service: base URL (http://host:port) of a node running it."),
-  CLUSTER_SECRET("cluster-secret", "",
-      "Secret (32+ characters) nodes use to call each other's /internal routes. Empty: those routes are off."),
-  CACHE_DEFAULT("cache-default", "ttl=1h,max=1000000",
-      "Global cache bounds, for every cache that does not set its own: ttl=<30s|5m|1h|1d>,max=<entries>."),
-  CACHE_USERS("cache-users", "ttl=30s,max=100000",
-      "User records that authenticate requests and answer directory lookups (auth invalidates on change)."),
-  CACHE_CHANNEL_MEMBERS("cache-channel-members", "ttl=5s,max=500000",
-      "Channel memberships that decide read access (invalidated on every membership change)."),
-  CACHE_CHANNELS("cache-channels", "ttl=5m,max=100000", "Channel records for reads (invalidated on every change)."),
-  CACHE_RECENT_MESSAGES("cache-recent-messages", "ttl=5m,max=50000",
-      "The newest page of each channel's history (invalidated on every message change in the channel)."),
-  CHAT_ENCRYPTION("chat-encryption", "on",
-      "on: message bodies and their edit history are stored sealed (AES-256-GCM); off: stored as plain text."),
-  TRUSTED_PROXIES("trusted-proxies", "",
-      "Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed. Empty: none."),
-  RATE_LIMIT_AUTH("rate-limit-auth", "100/15m",
-      "Token bucket per client address on /v1/auth/* (register, login, refresh): requests/period (s, m, h)."),
-  RATE_LIMIT_API_IP("rate-limit-api-ip", "6000/1m", "Token bucket per client address on the whole /v1 API."),
-  RATE_LIMIT_API_USER("rate-limit-api-user", "1200/1m", "Token bucket per authenticated user on protected routes."),
-  RATE_LIMIT_LOGIN("rate-limit-login", "10/15m",
-      "Login attempts per account (username), whatever address they come from."),
-  REALTIME_MAX_FRAME_BYTES("realtime-max-frame-bytes", "16384",
-      "Largest WebSocket frame a client may send, in bytes; larger ones get an error frame, over four times this the socket closes."),
-  REALTIME_RATE_LIMIT("realtime-rate-limit", "120/10s", "Frames each WebSocket connection may send: frames/period (s, m, h)."),
-  REALTIME_CONNECTIONS_PER_USER("realtime-connections-per-user", "20", "Open WebSocket connections allowed per user on a node."),
-  REALTIME_CONNECTIONS_PER_ADDRESS("realtime-connections-per-address", "2000",
-      "Open WebSocket connections allowed per client address on a node."),
-  REALTIME_HEARTBEAT_MS("realtime-heartbeat-ms", "25000",
-      "After this long without a frame from a client the server sends a WebSocket ping, in milliseconds."),
-  REALTIME_IDLE_TIMEOUT_MS("realtime-idle-timeout-ms", "60000",
-      "A connection that sends nothing (not even a pong) for this long is closed (code 4000), in milliseconds."),
-  REALTIME_OUTBOUND_BUFFER_BYTES("realtime-outbound-buffer-bytes", "1048576",
-      "Bytes queued for one WebSocket before its client counts as a slow consumer and is disconnected (code 4008)."),
-  REALTIME_RESUME_MAX_EVENTS("realtime-resume-max-events", "5000",
-      "Largest gap a resume replays; beyond it the client is told to resync from history."),
-  REALTIME_RESUME_WAIT_MS("realtime-resume-wait-ms", "10000",
-      "How long live events are held for a new connection that has not sent its first resume, in milliseconds."),
-  REGISTRATION("registration", "open",
-      "Who may create accounts at POST /v1/auth/register: open (anyone) or closed (admins provision users)."),
-  PASSWORD_HASH_MEMORY_KIB("password-hash-memory-kib", "19456",
-      "Argon2id memory cost in KiB (OWASP minimum 19456). Raising it rehashes passwords at next login."),
-  PASSWORD_HASH_ITERATIONS("password-hash-iterations", "2", "Argon2id time cost (OWASP minimum 2 at 19 MiB)."),
-  PASSWORD_HASH_PARALLELISM("password-hash-parallelism", "1", "Argon2id parallelism."),
-  MASTER_KEY_FILE("master-key-file", "",
-      "File holding the base64 256-bit master key that wraps data keys. Empty: data-dir/keys/master.key, "
-          + "generated on first start (back it up)."),
-  MASTER_KEY("master-key", "",
-      "The base64 master key itself; takes precedence over master-key-file. Prefer the environment (ULTRACHAT_MASTER_KEY).");
+public final class Setting {
+  /** Checks a value when the configuration loads; a problem is a {@link ConfigException} naming the key. */
+  @FunctionalInterface
+  public interface Check {
+    /**
+     * @param config the whole configuration, for checks that depend on another key
+     * @throws ConfigException when the value cannot be used
+     */
+    void check(Config config, Setting setting);
+  }
+
+  private static final Check ANY = (config, setting) -> { };
 
   private final String key;
   private final String defaultValue;
   private final String description;
+  private final Check check;
 
-  Setting(String key, String defaultValue, String description) {
+  private Setting(String key, String defaultValue, String description, Check check) {
+    if (!key.matches("[a-z][a-z0-9]*(-[a-z0-9]+)*")) {
+      throw new IllegalArgumentException("a setting key is kebab-case: " + key);
+    }
     this.key = key;
-    this.defaultValue = defaultValue;
-    this.description = description;
+    this.defaultValue = Objects.requireNonNull(defaultValue, "defaultValue");
+    this.description = Objects.requireNonNull(description, "description");
+    this.check = Objects.requireNonNull(check, "check");
+  }
+
+  /** @return a key whose value any text may be ({@code ""} as the default means unset) */
+  public static Setting text(String key, String defaultValue, String description) {
+    return new Setting(key, defaultValue, description, ANY);
+  }
+
+  /** @return a key whose value is a whole number between {@code min} and {@code max} */
+  public static Setting integer(String key, String defaultValue, int min, int max, String description) {
+    return new Setting(key, defaultValue, description, (config, s) -> {
+      int v;
+      try {
+        v = config.integer(s);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(s.key() + " must be a whole number (got '" + config.string(s) + "')");
+      }
+      if (v < min || v > max) {
+        throw new ConfigException(s.key() + " must be between " + min + " and " + max + " (got " + v + ")");
+      }
+    });
+  }
+
+  /** @return a key whose value is one of {@code choices} */
+  public static Setting oneOf(String key, String defaultValue, List<String> choices, String description) {
+    return new Setting(key, defaultValue, description, (config, s) -> {
+      if (!choices.contains(config.string(s))) {
+        throw new ConfigException(s.key() + " must be " + String.join(" or ", choices) + " (got '"
+            + config.string(s) + "')");
+      }
+    });
+  }
+
+  /** @return a key whose value passes {@code check} */
+  public static Setting checked(String key, String defaultValue, String description, Check check) {
+    return new Setting(key, defaultValue, description, check);
   }
 
   /** @return the kebab-case key used in files and flags */
@@ -114,8 +96,13 @@ public enum Setting {
     return description;
   }
 
-  /** @return the setting with this kebab-case key, if any */
-  public static Optional<Setting> byKey(String key) {
-    return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+  /** @throws ConfigException when this key's value in {@code config} cannot be used */
+  void check(Config config) {
+    check.check(config, this);
+  }
+
+  @Override
+  public String toString() {
+    return key;
   }
 }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
-import org.ultrachat.platform.config.Setting;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * The operator's 256-bit master key. It only wraps and unwraps data keys and derives sub-keys
@@ -53,13 +53,13 @@ public final class MasterKey {
    *     cannot be read or generated
    */
   public static MasterKey load(Config config) {
-    Optional<String> inline = config.optional(Setting.MASTER_KEY);
+    Optional<String> inline = config.optional(NodeSettings.MASTER_KEY);
     if (inline.isPresent()) {
-      return new MasterKey(decode(inline.get(), Setting.MASTER_KEY.key()), Setting.MASTER_KEY.key());
+      return new MasterKey(decode(inline.get(), NodeSettings.MASTER_KEY.key()), NodeSettings.MASTER_KEY.key());
     }
-    Optional<Path> file = config.optional(Setting.MASTER_KEY_FILE).map(Path::of);
+    Optional<Path> file = config.optional(NodeSettings.MASTER_KEY_FILE).map(Path::of);
     if (file.isPresent()) {
-      return fromFile(file.get(), Setting.MASTER_KEY_FILE.key() + " " + file.get());
+      return fromFile(file.get(), NodeSettings.MASTER_KEY_FILE.key() + " " + file.get());
     }
     Path generated = config.dataDir().resolve("keys").resolve("master.key").toAbsolutePath().normalize();
     if (!Files.exists(generated)) {

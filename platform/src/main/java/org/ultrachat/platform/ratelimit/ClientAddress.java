@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
-import org.ultrachat.platform.config.Setting;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * Decides which address a request comes from. The TCP peer is the client, unless the peer is a
@@ -43,9 +43,9 @@ public final class ClientAddress {
    */
   public static ClientAddress of(Config config) {
     try {
-      return trusting(config.list(Setting.TRUSTED_PROXIES));
+      return trusting(config.list(NodeSettings.TRUSTED_PROXIES));
     } catch (ConfigException e) {
-      throw new ConfigException(Setting.TRUSTED_PROXIES.key() + ": " + e.getMessage());
+      throw new ConfigException(NodeSettings.TRUSTED_PROXIES.key() + ": " + e.getMessage());
     }
   }
 

@@ -56,6 +56,11 @@ public record RateLimit(long capacity, Duration period) {
     return new RateLimit(capacity, period);
   }
 
+  /** @return a key holding a rate ({@code 100/15m}), checked at load as its limiter reads it */
+  public static Setting setting(String key, String defaultValue, String description) {
+    return Setting.checked(key, defaultValue, description, RateLimit::of);
+  }
+
   /**
    * @return the rate configured under the setting
    * @throws ConfigException naming the key when its value is not a valid rate

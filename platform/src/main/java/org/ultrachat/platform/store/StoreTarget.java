@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * Where the store lives, derived from configuration: an SQLite file under the data directory,
@@ -26,9 +26,9 @@ public record StoreTarget(Dialect dialect, Optional<Path> sqliteFile, Optional<P
 
   /** @return the target the configuration names */
   public static StoreTarget of(Config config) {
-    int poolSize = config.integer(Setting.DB_POOL_SIZE);
-    int busyTimeout = config.integer(Setting.DB_BUSY_TIMEOUT_MS);
-    return config.optional(Setting.DB_URL)
+    int poolSize = config.integer(NodeSettings.DB_POOL_SIZE);
+    int busyTimeout = config.integer(NodeSettings.DB_BUSY_TIMEOUT_MS);
+    return config.optional(NodeSettings.DB_URL)
         .map(url -> postgres(url, poolSize))
         .orElseGet(() -> sqlite(config.dataDir().resolve("ultrachat.db").toAbsolutePath().normalize(), poolSize,
             busyTimeout));

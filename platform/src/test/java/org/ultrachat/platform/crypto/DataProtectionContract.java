@@ -15,10 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.store.Database;
 import org.ultrachat.platform.store.Migrations;
 import org.ultrachat.platform.store.StoreTarget;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * What data protection must do on every store dialect: key creation, persistence, rotation and
@@ -176,7 +176,7 @@ abstract class DataProtectionContract {
 
   static MasterKey randomMasterKey() {
     String key = Base64.getEncoder().encodeToString(AesGcm.randomBytes(32));
-    return MasterKey.load(Config.defaults().with(Map.of(Setting.MASTER_KEY, key)));
+    return MasterKey.load(Config.defaults().with(Map.of(NodeSettings.MASTER_KEY, key)));
   }
 
   /** @return the key id in a sealed value's header (format version 1) */

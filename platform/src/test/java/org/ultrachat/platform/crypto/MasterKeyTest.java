@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
 import org.ultrachat.platform.config.Setting;
+import org.ultrachat.platform.config.NodeSettings;
 
 class MasterKeyTest {
   @TempDir
@@ -43,7 +44,7 @@ class MasterKeyTest {
   }
 
   private Config config(Setting setting, String value) {
-    Map<Setting, String> values = new HashMap<>(Map.of(Setting.DATA_DIR, dir.resolve("data").toString()));
+    Map<Setting, String> values = new HashMap<>(Map.of(NodeSettings.DATA_DIR, dir.resolve("data").toString()));
     if (setting != null) {
       values.put(setting, value);
     }
@@ -91,9 +92,9 @@ class MasterKeyTest {
   void theKeyItselfTakesPrecedenceOverTheKeyFile() throws IOException {
     String inline = randomKey();
     Path file = Files.writeString(dir.resolve("other.key"), randomKey() + "\n");
-    MasterKey loaded = MasterKey.load(config(Setting.MASTER_KEY_FILE, file.toString())
-        .with(Map.of(Setting.MASTER_KEY, inline)));
-    assertSameKey(MasterKey.load(config(Setting.MASTER_KEY, inline)), loaded);
+    MasterKey loaded = MasterKey.load(config(NodeSettings.MASTER_KEY_FILE, file.toString())
+        .with(Map.of(NodeSettings.MASTER_KEY, inline)));
+    assertSameKey(MasterKey.load(config(NodeSettings.MASTER_KEY, inline)), loaded);
     assertThat(dir.resolve("data/keys/master.key")).doesNotExist();
   }
 
@@ -101,7 +102,7 @@ class MasterKeyTest {
   void aConfiguredKeyFileIsReadAndNothingIsGenerated() throws IOException {
     String key = randomKey();
     Path file = Files.writeString(dir.resolve("operator.key"), key + "\n");
-    assertSameKey(MasterKey.load(config(Setting.MASTER_KEY, key)), MasterKey.load(config(Setting.MASTER_KEY_FILE,
+    assertSameKey(MasterKey.load(config(NodeSettings.MASTER_KEY, key)), MasterKey.load(config(NodeSettings.MASTER_KEY_FILE,
         file.toString())));
     assertThat(dir.resolve("data/keys/master.key")).doesNotExist();
     assertThat(logged.list).isEmpty();
@@ -109,13 +110,13 @@ class MasterKeyTest {
 
   @Test
   void aKeyThatIsNotBase64Of32BytesIsRefusedWithoutEchoingIt() {
-    assertThatThrownBy(() -> MasterKey.load(config(Setting.MASTER_KEY, "hunter2!!")))
+    assertThatThrownBy(() -> MasterKey.load(config(NodeSettings.MASTER_KEY, "hunter2!!")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("master-key must be the base64 of exactly 32 bytes")
         .hasMessageContaining("not valid base64")
         .hasMessageNotContaining("hunter2");
     String short16 = Base64.getEncoder().encodeToString(new byte[16]);
-    assertThatThrownBy(() -> MasterKey.load(config(Setting.MASTER_KEY, short16)))
+    assertThatThrownBy(() -> MasterKey.load(config(NodeSettings.MASTER_KEY, short16)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("decodes to 16 bytes")
         .hasMessageNotContaining(short16);
@@ -124,22 +125,22 @@ class MasterKeyTest {
   @Test
   void aBadOrMissingKeyFileIsRefusedNamingTheFile() throws IOException {
     Path missing = dir.resolve("missing.key");
-    assertThatThrownBy(() -> MasterKey.load(config(Setting.MASTER_KEY_FILE, missing.toString())))
+    assertThatThrownBy(() -> MasterKey.load(config(NodeSettings.MASTER_KEY_FILE, missing.toString())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("master-key-file " + missing + " does not exist");
     Path wrong = Files.writeString(dir.resolve("wrong.key"), Base64.getEncoder().encodeToString(new byte[31]));
-    assertThatThrownBy(() -> MasterKey.load(config(Setting.MASTER_KEY_FILE, wrong.toString())))
+    assertThatThrownBy(() -> MasterKey.load(config(NodeSettings.MASTER_KEY_FILE, wrong.toString())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("master-key-file " + wrong + " must be the base64 of exactly 32 bytes");
   }
 
   @Test
   void aWrappedDataKeyUnwrapsOnlyUnderItsOwnIdAndMasterKey() {
-    MasterKey master = MasterKey.load(config(Setting.MASTER_KEY, randomKey()));
+    MasterKey master = MasterKey.load(config(NodeSettings.MASTER_KEY, randomKey()));
     String wrapped = master.wrap(1, AesGcm.randomBytes(32));
     assertThatThrownBy(() -> master.unwrap(2, wrapped)).isInstanceOf(org.ultrachat.platform.config.ConfigException.class)
         .hasMessageContaining("data key 2 does not unwrap");
-    MasterKey other = MasterKey.load(config(Setting.MASTER_KEY, randomKey()));
+    MasterKey other = MasterKey.load(config(NodeSettings.MASTER_KEY, randomKey()));
     assertThatThrownBy(() -> other.unwrap(1, wrapped))
         .hasMessageContaining("master key does not match the data keys in the store");
   }
@@ -147,13 +148,13 @@ class MasterKeyTest {
   @Test
   void aDerivedKeyIsTheSameForOneMasterKeyAndLabelAndDiffersOtherwise() {
     String key = randomKey();
-    MasterKey master = MasterKey.load(config(Setting.MASTER_KEY, key));
+    MasterKey master = MasterKey.load(config(NodeSettings.MASTER_KEY, key));
     byte[] search = master.derive("ultrachat search key v1").getEncoded();
 
     assertThat(search).hasSize(32)
-        .isEqualTo(MasterKey.load(config(Setting.MASTER_KEY, key)).derive("ultrachat search key v1").getEncoded())
+        .isEqualTo(MasterKey.load(config(NodeSettings.MASTER_KEY, key)).derive("ultrachat search key v1").getEncoded())
         .isNotEqualTo(master.derive("ultrachat search key v2").getEncoded())
-        .isNotEqualTo(MasterKey.load(config(Setting.MASTER_KEY, randomKey())).derive("ultrachat search key v1")
+        .isNotEqualTo(MasterKey.load(config(NodeSettings.MASTER_KEY, randomKey())).derive("ultrachat search key v1")
             .getEncoded())
         .isNotEqualTo(Base64.getDecoder().decode(key));
   }
@@ -161,7 +162,7 @@ class MasterKeyTest {
   @Test
   void aDerivedKeyIsHkdfSha256OfTheMasterKeyWithoutSaltAndTheLabelAsInfo() {
     byte[] raw = AesGcm.randomBytes(32);
-    MasterKey master = MasterKey.load(config(Setting.MASTER_KEY, Base64.getEncoder().encodeToString(raw)));
+    MasterKey master = MasterKey.load(config(NodeSettings.MASTER_KEY, Base64.getEncoder().encodeToString(raw)));
     assertThat(master.derive("label").getEncoded())
         .isEqualTo(Hkdf.sha256(new byte[32], raw, "label".getBytes(StandardCharsets.UTF_8), 32));
     assertThat(master.derive("label").getAlgorithm()).isEqualTo("HmacSHA256");
@@ -169,7 +170,7 @@ class MasterKeyTest {
 
   @Test
   void aDerivedKeyNeedsALabel() {
-    MasterKey master = MasterKey.load(config(Setting.MASTER_KEY, randomKey()));
+    MasterKey master = MasterKey.load(config(NodeSettings.MASTER_KEY, randomKey()));
     assertThatThrownBy(() -> master.derive(" ")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("label");
   }
@@ -177,7 +178,7 @@ class MasterKeyTest {
   @Test
   void toStringSaysWhereTheKeyCameFromButNotTheKey() {
     String key = randomKey();
-    assertThat(MasterKey.load(config(Setting.MASTER_KEY, key)).toString())
+    assertThat(MasterKey.load(config(NodeSettings.MASTER_KEY, key)).toString())
         .contains("master-key").doesNotContain(key);
   }
 }

@@ -2,9 +2,9 @@ package org.ultrachat.platform.crypto;
 
 import java.util.Map;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.store.StoreTarget;
 import org.ultrachat.platform.testing.TestPostgres;
+import org.ultrachat.platform.config.NodeSettings;
 
 /** The data-protection contract on a real PostgreSQL database (created per test, dropped after). */
 class PostgresDataProtectionIT extends DataProtectionContract {
@@ -13,7 +13,7 @@ class PostgresDataProtectionIT extends DataProtectionContract {
   @Override
   StoreTarget freshTarget() {
     pg = TestPostgres.create();
-    return StoreTarget.of(Config.defaults().with(Map.of(Setting.DB_URL, pg.url())));
+    return StoreTarget.of(Config.defaults().with(Map.of(NodeSettings.DB_URL, pg.url())));
   }
 
   @Override

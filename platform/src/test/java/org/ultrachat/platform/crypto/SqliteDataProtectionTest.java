@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.store.StoreTarget;
+import org.ultrachat.platform.config.NodeSettings;
 
 /** The data-protection contract on the embedded SQLite file. */
 class SqliteDataProtectionTest extends DataProtectionContract {
@@ -14,6 +14,6 @@ class SqliteDataProtectionTest extends DataProtectionContract {
 
   @Override
   StoreTarget freshTarget() {
-    return StoreTarget.of(Config.defaults().with(Map.of(Setting.DATA_DIR, dir.toString())));
+    return StoreTarget.of(Config.defaults().with(Map.of(NodeSettings.DATA_DIR, dir.toString())));
   }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
-import org.ultrachat.platform.config.Setting;
+import org.ultrachat.platform.config.NodeSettings;
 
 class ClientAddressTest {
   private static final ClientAddress NO_PROXIES = ClientAddress.trusting(List.of());
@@ -110,10 +110,10 @@ class ClientAddressTest {
 
   @Test
   void configuredProxiesAreReadAndBadOnesNameTheKey() {
-    Config config = Config.defaults().with(Map.of(Setting.TRUSTED_PROXIES, "127.0.0.1, fd00::/8"));
+    Config config = Config.defaults().with(Map.of(NodeSettings.TRUSTED_PROXIES, "127.0.0.1, fd00::/8"));
     assertThat(ClientAddress.of(config).resolve("fd12::1", List.of("203.0.113.9"))).isEqualTo("203.0.113.9");
     assertThatThrownBy(() -> ClientAddress.of(
-        Config.defaults().with(Map.of(Setting.TRUSTED_PROXIES, "10.0.0.0/8, lb.internal"))))
+        Config.defaults().with(Map.of(NodeSettings.TRUSTED_PROXIES, "10.0.0.0/8, lb.internal"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("trusted-proxies: 'lb.internal'");
   }
 }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
-import org.ultrachat.platform.config.Setting;
 
 class RateLimitTest {
   @Test
@@ -41,12 +39,5 @@ class RateLimitTest {
     assertThatThrownBy(() -> RateLimit.parse("10/0s")).hasMessageContaining("period between 1s and 24h");
     assertThatThrownBy(() -> RateLimit.parse("10/25h")).hasMessageContaining("period between 1s and 24h");
     assertThat(RateLimit.parse("10/24h").period()).isEqualTo(Duration.ofDays(1));
-  }
-
-  @Test
-  void configuredRateNamesItsKeyWhenInvalid() {
-    Config config = Config.defaults();
-    assertThat(RateLimit.of(config, Setting.RATE_LIMIT_LOGIN)).isEqualTo(new RateLimit(10, Duration.ofMinutes(15)));
-    assertThat(RateLimit.of(config, Setting.RATE_LIMIT_AUTH)).isEqualTo(new RateLimit(100, Duration.ofMinutes(15)));
   }
 }

@@ -1,4 +1,4 @@
-package org.ultrachat.gateway.remote;
+package org.ultrachat.chat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,35 +8,38 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ultrachat.gateway.realtime.ChatLink;
+import org.ultrachat.platform.cluster.ClusterSecret;
+import org.ultrachat.platform.cluster.InternalClient;
+import org.ultrachat.platform.cluster.InternalRoutes;
 import org.ultrachat.platform.http.Authenticator.Caller;
+import org.ultrachat.platform.seam.ChatLink;
 
 /**
  * The chat service as a gateway-only node sees it: each call goes to a node running chat, over
  * its internal routes. Events still arrive on the bus; this link carries the checks, the sends
  * and the reads that resume and catch-up need.
  */
-public final class RemoteChatLink implements ChatLink {
+final class RemoteChatLink implements ChatLink {
   private final InternalClient client;
 
-  public RemoteChatLink(Vertx vertx, URI upstream, ClusterSecret secret) {
+  RemoteChatLink(Vertx vertx, URI upstream, ClusterSecret secret) {
     this.client = new InternalClient(vertx, "chat", upstream, secret);
   }
 
   @Override
   public Future<List<String>> memberChannels(String userId) {
-    return client.call(InternalApi.MEMBER_CHANNELS, new JsonObject().put("userId", userId))
+    return client.call(ChatInternalApi.MEMBER_CHANNELS, new JsonObject().put("userId", userId))
         .map(json -> strings(json.getJsonArray("channels", new JsonArray())));
   }
 
   @Override
   public Future<Void> readable(Caller caller, String channelId) {
-    return client.call(InternalApi.READABLE, asking(caller, channelId)).mapEmpty();
+    return client.call(ChatInternalApi.READABLE, asking(caller, channelId)).mapEmpty();
   }
 
   @Override
   public Future<Void> member(Caller caller, String channelId) {
-    return client.call(InternalApi.MEMBER, asking(caller, channelId)).mapEmpty();
+    return client.call(ChatInternalApi.MEMBER, asking(caller, channelId)).mapEmpty();
   }
 
   @Override
@@ -44,12 +47,12 @@ public final class RemoteChatLink implements ChatLink {
                                  Optional<String> threadRootId) {
     JsonObject request = asking(caller, channelId).put("body", body).put("clientId", clientId);
     threadRootId.ifPresent(id -> request.put("threadRootId", id));
-    return client.call(InternalApi.SEND, request);
+    return client.call(ChatInternalApi.SEND, request);
   }
 
   @Override
   public Future<List<JsonObject>> events(String channelId, long afterSeq, int limit) {
-    return client.call(InternalApi.EVENTS, new JsonObject().put("channelId", channelId).put("afterSeq", afterSeq)
+    return client.call(ChatInternalApi.EVENTS, new JsonObject().put("channelId", channelId).put("afterSeq", afterSeq)
         .put("limit", limit)).map(json -> {
           List<JsonObject> events = new ArrayList<>();
           json.getJsonArray("events", new JsonArray()).forEach(e -> events.add((JsonObject) e));
@@ -59,12 +62,12 @@ public final class RemoteChatLink implements ChatLink {
 
   @Override
   public Future<Long> lastSeq(String channelId) {
-    return client.call(InternalApi.LAST_SEQ, new JsonObject().put("channelId", channelId))
+    return client.call(ChatInternalApi.LAST_SEQ, new JsonObject().put("channelId", channelId))
         .map(json -> json.getLong("seq", -1L));
   }
 
   private static JsonObject asking(Caller caller, String channelId) {
-    return new JsonObject().put("caller", InternalApi.callerJson(caller)).put("channelId", channelId);
+    return new JsonObject().put("caller", InternalRoutes.callerJson(caller)).put("channelId", channelId);
   }
 
   private static List<String> strings(JsonArray array) {

@@ -1,10 +1,11 @@
-package org.ultrachat.gateway.remote;
+package org.ultrachat.platform.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
-import org.ultrachat.platform.config.Setting;
+import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * The secret nodes of one cluster share to call each other's internal routes. Whoever holds it
@@ -20,10 +21,10 @@ public final class ClusterSecret {
   }
 
   /** @throws ConfigException when the secret is set but too short to resist guessing */
-  public static java.util.Optional<ClusterSecret> of(Config config) {
-    return config.optional(Setting.CLUSTER_SECRET).map(s -> {
+  public static Optional<ClusterSecret> of(Config config) {
+    return config.optional(NodeSettings.CLUSTER_SECRET).map(s -> {
       if (s.length() < MIN_LENGTH) {
-        throw new ConfigException(Setting.CLUSTER_SECRET.key() + " must have at least " + MIN_LENGTH
+        throw new ConfigException(NodeSettings.CLUSTER_SECRET.key() + " must have at least " + MIN_LENGTH
             + " characters (e.g. openssl rand -hex 32)");
       }
       return new ClusterSecret(s);
@@ -31,7 +32,7 @@ public final class ClusterSecret {
   }
 
   /** @return whether an {@code Authorization} header carries this secret as its bearer token */
-  boolean matches(String authorization) {
+  public boolean matches(String authorization) {
     if (authorization == null || !authorization.startsWith("Bearer ")) {
       return false;
     }

@@ -1,4 +1,4 @@
-package org.ultrachat.gateway.remote;
+package org.ultrachat.auth;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,6 +8,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.ultrachat.platform.cluster.ClusterSecret;
+import org.ultrachat.platform.cluster.InternalClient;
+import org.ultrachat.platform.cluster.InternalRoutes;
 import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.JsonBody;
 import org.ultrachat.platform.http.ProblemException;
@@ -18,7 +21,7 @@ import org.ultrachat.platform.http.ProblemException;
  * passes on the credentials changes it heard of in the last seconds, so an auth node whose own
  * cache has not yet heard of one forgets it before answering.
  */
-public final class RemoteAuthenticator implements Authenticator {
+final class RemoteAuthenticator implements Authenticator {
   private static final long RECENT_MS = 10_000;
   private final InternalClient client;
   private final Deque<Recent> recentChanges = new ArrayDeque<>();
@@ -33,7 +36,7 @@ public final class RemoteAuthenticator implements Authenticator {
   private record Recent(long at, JsonObject change) {
   }
 
-  public RemoteAuthenticator(Vertx vertx, URI upstream, ClusterSecret secret) {
+  RemoteAuthenticator(Vertx vertx, URI upstream, ClusterSecret secret) {
     this.client = new InternalClient(vertx, "auth", upstream, secret);
   }
 
@@ -49,7 +52,7 @@ public final class RemoteAuthenticator implements Authenticator {
   @Override
   public Future<Caller> authenticateToken(String token) {
     JsonObject body = new JsonObject().put("token", token).put("forget", recent());
-    return client.call(InternalApi.AUTHENTICATE, body).map(json -> InternalApi.caller(JsonBody.wrap(new JsonObject().put("caller", json))));
+    return client.call(AuthInternalApi.AUTHENTICATE, body).map(json -> InternalRoutes.caller(JsonBody.wrap(new JsonObject().put("caller", json))));
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.ultrachat.gateway.realtime;
+package org.ultrachat.platform.seam;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -7,10 +7,10 @@ import java.util.Optional;
 import org.ultrachat.platform.http.Authenticator.Caller;
 
 /**
- * What the real-time gateway needs from the chat service. The gateway imports no service: the
- * node wires the chat service in here when it runs on the same node (a remote chat service comes
- * with cluster mode). Failures are problems ({@code ProblemException}) the gateway turns into
- * error frames.
+ * What the real-time gateway needs from the chat service. The chat module implements it twice:
+ * in-process, and as a client of the internal routes of a node running chat (on a node with
+ * {@code upstream-chat}); the gateway imports neither. Failures are problems
+ * ({@code ProblemException}) the gateway turns into error frames.
  */
 public interface ChatLink {
   /** @return the ids of the channels the user is a member of */

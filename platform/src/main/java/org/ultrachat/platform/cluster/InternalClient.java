@@ -1,4 +1,4 @@
-package org.ultrachat.gateway.remote;
+package org.ultrachat.platform.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,18 +14,18 @@ import java.net.URI;
 import org.ultrachat.platform.http.ProblemException;
 
 /**
- * Calls the internal routes of the node that runs a service ({@link InternalApi}), with the
+ * Calls the internal routes of the node that runs a service ({@link InternalRoutes}), with the
  * cluster secret. A problem the remote node answered comes back as the same kind of
  * {@link ProblemException}; a node that cannot be reached, or answers nonsense, is a 503.
  */
-final class InternalClient {
+public final class InternalClient {
   private static final long TIMEOUT_MS = 10_000;
   private final HttpClient http;
   private final URI upstream;
   private final ClusterSecret secret;
   private final String service;
 
-  InternalClient(Vertx vertx, String service, URI upstream, ClusterSecret secret) {
+  public InternalClient(Vertx vertx, String service, URI upstream, ClusterSecret secret) {
     this.service = service;
     this.upstream = upstream;
     this.secret = secret;
@@ -34,7 +34,7 @@ final class InternalClient {
   }
 
   /** POSTs a JSON body to an internal route. @return the JSON answer, or an empty object for 204 */
-  Future<JsonObject> call(String path, JsonObject body) {
+  public Future<JsonObject> call(String path, JsonObject body) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setAbsoluteURI(upstream.resolve(path).toString())
         .putHeader("Authorization", secret.header())

@@ -1,0 +1,44 @@
+package org.ultrachat.chat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.ultrachat.platform.cluster.InternalRoutes;
+import org.ultrachat.platform.seam.ChatLink;
+
+/**
+ * The chat service's internal routes: what a gateway-only node's WebSockets need from it
+ * ({@link RemoteChatLink}).
+ */
+final class ChatInternalApi {
+  static final String MEMBER_CHANNELS = "/internal/v1/chat/member-channels";
+  static final String READABLE = "/internal/v1/chat/readable";
+  static final String MEMBER = "/internal/v1/chat/member";
+  static final String SEND = "/internal/v1/chat/send";
+  static final String EVENTS = "/internal/v1/chat/events";
+  static final String LAST_SEQ = "/internal/v1/chat/last-seq";
+  /** The most events one call returns, whatever the caller asks. */
+  static final int MAX_EVENTS = 5_000;
+  private static final int ID = InternalRoutes.ID;
+  /** Above the real-time frame cap: the chat service applies the message rules itself, as in-process. */
+  private static final int MESSAGE = 100_000;
+
+  private ChatInternalApi() {
+  }
+
+  static void routes(InternalRoutes routes, ChatLink c) {
+    routes.post(MEMBER_CHANNELS, body -> c.memberChannels(body.string("userId", 1, ID))
+        .map(ids -> new JsonObject().put("channels", new JsonArray(ids))));
+    routes.post(READABLE, body -> c.readable(InternalRoutes.caller(body), body.string("channelId", 1, ID))
+        .map(v -> new JsonObject()));
+    routes.post(MEMBER, body -> c.member(InternalRoutes.caller(body), body.string("channelId", 1, ID))
+        .map(v -> new JsonObject()));
+    routes.post(SEND, body -> c.send(InternalRoutes.caller(body), body.string("channelId", 1, ID),
+        body.verbatim("body", MESSAGE), body.string("clientId", 1, ID), body.optionalString("threadRootId", 1, ID)));
+    routes.post(EVENTS, body -> c.events(body.string("channelId", 1, ID),
+            body.optionalLong("afterSeq", 0, Long.MAX_VALUE).orElse(0L),
+            body.optionalLong("limit", 1, MAX_EVENTS).orElse((long) MAX_EVENTS).intValue())
+        .map(events -> new JsonObject().put("events", new JsonArray(events))));
+    routes.post(LAST_SEQ, body -> c.lastSeq(body.string("channelId", 1, ID))
+        .map(seq -> new JsonObject().put("seq", seq)));
+  }
+}
