@@ -1,12 +1,20 @@
 package org.ultrachat.app;
 
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
+import org.ultrachat.bench.Bench;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
+import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.store.StoreTarget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import org.ultrachat.platform.http.ProblemException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,7 +41,7 @@ public final class Main {
     ConfigOptions.addTo(cli.getSubcommands().get("user").getSubcommands().get("create").getCommandSpec());
     ConfigOptions.addTo(cli.getSubcommands().get("keys").getSubcommands().get("rotate").getCommandSpec());
     // The load generator is a client of a running server: none of the server's settings apply to it.
-    cli.addSubcommand("bench", org.ultrachat.bench.Bench.commandLine());
+    cli.addSubcommand("bench", Bench.commandLine());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException) {
         cmd.getErr().println("ultrachat: " + e.getMessage());
@@ -109,7 +117,7 @@ public final class Main {
     boolean passwordFromStdin;
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
       String password = readPassword();
       return withStoreNode(spec, node -> {
         var user = node.auth().createUser(username, displayName == null ? username : displayName, password, admin).await();
@@ -119,16 +127,16 @@ public final class Main {
       });
     }
 
-    private String readPassword() throws java.io.IOException {
+    private String readPassword() throws IOException {
       if (passwordFromStdin) {
-        String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-            java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        String line = new BufferedReader(new InputStreamReader(System.in,
+            StandardCharsets.UTF_8)).readLine();
         if (line == null || line.isEmpty()) {
           throw new ConfigException("no password on standard input");
         }
         return line;
       }
-      java.io.Console console = System.console();
+      Console console = System.console();
       if (console == null) {
         throw new ConfigException("no terminal to ask for a password: use --password-stdin");
       }
@@ -169,8 +177,8 @@ public final class Main {
    * Runs an administrative command on a node with the auth service and no HTTP server, on the
    * configured store (which a running server may share), and stops it afterwards.
    */
-  static int withStoreNode(CommandSpec spec, java.util.function.ToIntFunction<Node> command) {
-    Node node = Node.start(ConfigOptions.read(spec, System.getenv()).with(java.util.Map.of(
+  static int withStoreNode(CommandSpec spec, ToIntFunction<Node> command) {
+    Node node = Node.start(ConfigOptions.read(spec, System.getenv()).with(Map.of(
         Node.SERVICES, "auth")), false);
     try {
       return command.applyAsInt(node);

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.auth.AuthSettings;
 import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.NodeSettings;
+import org.ultrachat.platform.config.Setting;
 
 /**
  * The auth service end to end: a real node, real HTTP, a real store. Subclasses choose the

@@ -7,11 +7,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.auth.AuthSettings;
 import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.NodeSettings;
+import org.ultrachat.platform.config.Setting;
 
 /** The auth flow on the embedded store, plus what needs a restart on the same data directory. */
 class AuthFlowIT extends AuthFlowContract {

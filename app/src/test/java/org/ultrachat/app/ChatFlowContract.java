@@ -13,14 +13,18 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.bus.Bus;
+import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.NodeSettings;
+import org.ultrachat.platform.config.Setting;
 
 /**
  * The chat service end to end over REST, on a real node and store. Users come from the admin
@@ -243,10 +247,10 @@ abstract class ChatFlowContract {
   @Test
   void everyChangeIsPublishedOnTheBusWithItsChannelAndSeq() throws Exception {
     String ch = channel(ana, "public", "on-the-bus");
-    java.util.concurrent.BlockingQueue<JsonObject> channelEvents = new java.util.concurrent.LinkedBlockingQueue<>();
-    java.util.concurrent.BlockingQueue<JsonObject> benEvents = new java.util.concurrent.LinkedBlockingQueue<>();
-    var s1 = node.bus().subscribe(org.ultrachat.platform.bus.Bus.channelTopic(ch), channelEvents::add);
-    var s2 = node.bus().subscribe(org.ultrachat.platform.bus.Bus.userTopic(benId), benEvents::add);
+    BlockingQueue<JsonObject> channelEvents = new LinkedBlockingQueue<>();
+    BlockingQueue<JsonObject> benEvents = new LinkedBlockingQueue<>();
+    var s1 = node.bus().subscribe(Bus.channelTopic(ch), channelEvents::add);
+    var s2 = node.bus().subscribe(Bus.userTopic(benId), benEvents::add);
     try {
       ok(http.send("POST", "/v1/channels/" + ch + "/join", null, ben));
       JsonObject m = post(ana, ch, "hey @ben");
@@ -261,7 +265,7 @@ abstract class ChatFlowContract {
       List<String> kinds = new ArrayList<>();
       List<Long> seqs = new ArrayList<>();
       for (int i = 0; i < 7; i++) {
-        JsonObject e = channelEvents.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        JsonObject e = channelEvents.poll(5, TimeUnit.SECONDS);
         assertThat(e).as("event %d", i).isNotNull();
         assertThat(e.getString("channelId")).isEqualTo(ch);
         kinds.add(e.getString("type"));
@@ -272,7 +276,7 @@ abstract class ChatFlowContract {
       assertThat(seqs).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L);
       List<String> personal = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        JsonObject e = benEvents.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        JsonObject e = benEvents.poll(5, TimeUnit.SECONDS);
         assertThat(e).isNotNull();
         personal.add(e.getString("type"));
       }

@@ -4,21 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.ultrachat.app.Http.ok;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -205,7 +214,7 @@ class ClusterIT {
     boOnTwo.live();
     String id = RealtimeClient.newId("p");
     tiaOnOne.send(new JsonObject().put("type", "presence.subscribe").put("id", id)
-        .put("userIds", new io.vertx.core.json.JsonArray().add(bo.id()).add(cy.id())));
+        .put("userIds", new JsonArray().add(bo.id()).add(cy.id())));
     JsonObject statuses = tiaOnOne.answer(id, "presence.subscribed").getJsonObject("statuses");
     assertThat(statuses.getString(bo.id())).isEqualTo("online");
     assertThat(statuses.getString(cy.id())).isEqualTo("offline");
@@ -342,7 +351,7 @@ class ClusterIT {
 
     // Sends go out every few milliseconds, without waiting for acks, while the node is told to stop.
     int total = 60;
-    java.util.Map<String, String> frameIdByClientId = new java.util.LinkedHashMap<>();
+    Map<String, String> frameIdByClientId = new LinkedHashMap<>();
     Thread sender = Thread.ofPlatform().start(() -> {
       for (int n = 0; n < total; n++) {
         String clientId = "kim-" + n;
@@ -367,7 +376,7 @@ class ClusterIT {
     leaving.stop();
     sender.join();
 
-    assertThat(kimOnLeaving.closeCode().get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1001);
+    assertThat(kimOnLeaving.closeCode().get(30, TimeUnit.SECONDS)).isEqualTo(1001);
     assertThat(kimOnLeaving.frames(f -> "goaway".equals(f.getString("type")))).hasSize(1);
     List<String> acked = new ArrayList<>();
     List<String> toRetry = new ArrayList<>();
@@ -415,7 +424,7 @@ class ClusterIT {
     var out = one.send("POST", "/v1/auth/logout", new JsonObject(), token);
     assertThat(out.statusCode()).as(out.body()).isBetween(200, 204);
 
-    assertThat(liaOnTwo.closeCode().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4001);
+    assertThat(liaOnTwo.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(4001);
     // Another node refuses the token as soon as the bus brings the change, not when its 30 s cache expires.
     long deadline = System.currentTimeMillis() + 5_000;
     while (three.get("/v1/channels", token).statusCode() != 401) {
@@ -468,7 +477,7 @@ class ClusterIT {
     // No goodbye from a SIGKILL: a living node notices the missing heartbeats (TTL 45 s, checked every 15 s).
     doomed.kill();
     long killedAt = System.currentTimeMillis();
-    rexOnOne.await(f -> isPresence(f, quin.id(), "offline"), java.time.Duration.ofSeconds(90));
+    rexOnOne.await(f -> isPresence(f, quin.id(), "offline"), Duration.ofSeconds(90));
     System.out.printf("offline announced %d ms after the kill%n", System.currentTimeMillis() - killedAt);
     assertThat(watch(rexOnOne, quin.id())).isEqualTo("offline");
     rexOnOne.close();
@@ -477,7 +486,7 @@ class ClusterIT {
   @Test
   void aRollingRestartOfEveryNodeLosesNoAckedSendAndStoresEachRetryOnce() throws Exception {
     // Three nodes of their own, restarted one after another while two writers keep sending.
-    List<ClusterNode> roll = new java.util.concurrent.CopyOnWriteArrayList<>(ClusterNode.startThree("roll", dir, env));
+    List<ClusterNode> roll = new CopyOnWriteArrayList<>(ClusterNode.startThree("roll", dir, env));
     Http one = new Http(nodes.get(0).port);
     String uma = account(one, "uma");
     String channel = ok(one.post("/v1/channels", new JsonObject().put("kind", "public").put("name", "rolling"), uma))
@@ -491,9 +500,9 @@ class ClusterIT {
     RealtimeClient umaOnOne = RealtimeClient.connect(clients, nodes.get(0).port, uma);
     umaOnOne.live();
 
-    java.util.concurrent.atomic.AtomicBoolean rolling = new java.util.concurrent.atomic.AtomicBoolean(true);
-    java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicBoolean rolling = new AtomicBoolean(true);
+    AtomicInteger retries = new AtomicInteger();
+    AtomicInteger reconnects = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(writers.size());
     List<Future<Map<String, Long>>> results = new ArrayList<>();
     for (int k = 0; k < writers.size(); k++) {
@@ -509,7 +518,7 @@ class ClusterIT {
     }
     Thread.sleep(2_000);
     rolling.set(false);
-    Map<String, Long> acked = new java.util.LinkedHashMap<>();
+    Map<String, Long> acked = new LinkedHashMap<>();
     for (Future<Map<String, Long>> r : results) {
       acked.putAll(r.get());
     }
@@ -535,11 +544,11 @@ class ClusterIT {
    * sends the unacked message again with the same client id. @return client id to acked seq
    */
   private static Map<String, Long> writeThroughTheRoll(List<ClusterNode> roll, int first, String name, String token,
-                                                       String channel, java.util.concurrent.atomic.AtomicBoolean rolling,
-                                                       java.util.concurrent.atomic.AtomicInteger retries,
-                                                       java.util.concurrent.atomic.AtomicInteger reconnects)
+                                                       String channel, AtomicBoolean rolling,
+                                                       AtomicInteger retries,
+                                                       AtomicInteger reconnects)
       throws InterruptedException {
-    Map<String, Long> acked = new java.util.LinkedHashMap<>();
+    Map<String, Long> acked = new LinkedHashMap<>();
     int target = first;
     RealtimeClient c = null;
     for (int n = 0; rolling.get() || n < 10; n++) {
@@ -558,7 +567,7 @@ class ClusterIT {
           String id = RealtimeClient.newId("s");
           c.send(new JsonObject().put("type", "send").put("id", id).put("channelId", channel)
               .put("clientId", clientId).put("body", clientId));
-          JsonObject answer = c.await(f -> id.equals(f.getString("id")), java.time.Duration.ofSeconds(15));
+          JsonObject answer = c.await(f -> id.equals(f.getString("id")), Duration.ofSeconds(15));
           if ("ack".equals(answer.getString("type"))) {
             seq = answer.getLong("seq");
           } else {
@@ -591,7 +600,7 @@ class ClusterIT {
     List<String> bodies = new ArrayList<>();
     long after = 0;
     while (true) {
-      io.vertx.core.json.JsonArray page = ok(http.get("/v1/channels/" + channel + "/messages?limit=100&after=" + after,
+      JsonArray page = ok(http.get("/v1/channels/" + channel + "/messages?limit=100&after=" + after,
           token)).getJsonArray("messages");
       if (page.isEmpty()) {
         return bodies;
@@ -632,7 +641,7 @@ class ClusterIT {
   private static String watch(RealtimeClient c, String userId) {
     String id = RealtimeClient.newId("p");
     c.send(new JsonObject().put("type", "presence.subscribe").put("id", id)
-        .put("userIds", new io.vertx.core.json.JsonArray().add(userId)));
+        .put("userIds", new JsonArray().add(userId)));
     return c.answer(id, "presence.subscribed").getJsonObject("statuses").getString(userId);
   }
 
@@ -662,10 +671,10 @@ class ClusterIT {
   private static String metricsOf(ClusterNode node, Http http) {
     try {
       return http.get("/metrics").body();
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       try {
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", node.name + "-threads.txt"), node.threadDump());
-      } catch (java.io.IOException ignored) {
+        Files.writeString(Path.of("target", node.name + "-threads.txt"), node.threadDump());
+      } catch (IOException ignored) {
         // the assertion below still says what happened
       }
       throw new AssertionError(node.name + " did not answer /metrics (threads in target/" + node.name

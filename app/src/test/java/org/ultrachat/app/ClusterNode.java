@@ -6,11 +6,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -101,7 +104,7 @@ final class ClusterNode implements AutoCloseable {
   /** Stops the process as an operator or orchestrator does (SIGTERM) and waits for it to exit. */
   void stop() throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError(name + " did not stop within 30 s of SIGTERM:\n" + logTail());
     }
   }
@@ -111,8 +114,8 @@ final class ClusterNode implements AutoCloseable {
     try {
       Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
           Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
-      String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jcmd.waitFor(30, TimeUnit.SECONDS);
       return out;
     } catch (IOException | InterruptedException e) {
       return "(no thread dump: " + e + ")";
@@ -140,7 +143,7 @@ final class ClusterNode implements AutoCloseable {
   String problems() {
     try {
       List<String> lines = Files.readAllLines(log);
-      List<String> problems = new java.util.ArrayList<>();
+      List<String> problems = new ArrayList<>();
       boolean inProblem = false;
       for (String line : lines) {
         boolean entry = line.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ .*");
@@ -168,7 +171,7 @@ final class ClusterNode implements AutoCloseable {
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
       }
     } catch (InterruptedException e) {

@@ -3,6 +3,9 @@ package org.ultrachat.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -11,8 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ultrachat.platform.config.Config;
 import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.NodeSettings;
 
 /** The edge of a real node on the embedded store, called over HTTP. */
@@ -54,13 +57,13 @@ class EdgeIT {
 
   @Test
   void aClientAskingForAnH2cUpgradeGetsAPlainHttp11Answer() throws Exception {
-    java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2)
+    HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
         .build();
-    HttpResponse<String> r = h2.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.port()
+    HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port()
         + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+    assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     assertThat(r.body()).startsWith("{");
   }
 
@@ -100,7 +103,7 @@ class EdgeIT {
   void oversizedChunkedBodyWithoutLengthIsCutOffToo() {
     // A stream publisher of unknown length makes the client send the body chunked, with no Content-Length.
     HttpRequest request = http.request("/v1/anything")
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[16 * 1024])))
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[16 * 1024])))
         .build();
     assertProblem(http.send(request), 413, "payload-too-large");
   }

@@ -1,5 +1,7 @@
 package org.ultrachat.app;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -7,8 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.api.Assertions;
 
 /** A plain HTTP client for end-to-end tests against a running node. */
 final class Http {
@@ -74,17 +79,17 @@ final class Http {
   }
 
   /** @return the JSON body of a 200/201/204 answer; fails the test, showing the body, on any other */
-  static io.vertx.core.json.JsonObject ok(HttpResponse<String> r) {
-    org.assertj.core.api.Assertions.assertThat(r.statusCode()).as(r.body()).isBetween(200, 204);
-    return r.body().isEmpty() ? new io.vertx.core.json.JsonObject() : new io.vertx.core.json.JsonObject(r.body());
+  static JsonObject ok(HttpResponse<String> r) {
+    Assertions.assertThat(r.statusCode()).as(r.body()).isBetween(200, 204);
+    return r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body());
   }
 
   /** Registers {@code name} (open registration) and logs in. @return the user's id and access token */
   Account register(String name) {
     String password = name + " password long";
-    String id = ok(post("/v1/auth/register", new io.vertx.core.json.JsonObject().put("username", name)
+    String id = ok(post("/v1/auth/register", new JsonObject().put("username", name)
         .put("password", password), null)).getString("id");
-    String token = ok(post("/v1/auth/login", new io.vertx.core.json.JsonObject().put("username", name)
+    String token = ok(post("/v1/auth/login", new JsonObject().put("username", name)
         .put("password", password), null)).getString("accessToken");
     return new Account(id, token);
   }
@@ -99,24 +104,24 @@ final class Http {
    *
    * @return the admin's access token and the accounts by username, in the order given
    */
-  static java.util.Map.Entry<String, java.util.Map<String, Account>> provision(Node node, Http http, String... names) {
+  static Map.Entry<String, Map<String, Account>> provision(Node node, Http http, String... names) {
     node.auth().createUser("root", "Root", "root password long", true).await();
-    String admin = new io.vertx.core.json.JsonObject(http.post("/v1/auth/login", new io.vertx.core.json.JsonObject()
+    String admin = new JsonObject(http.post("/v1/auth/login", new JsonObject()
         .put("username", "root").put("password", "root password long"), null).body()).getString("accessToken");
-    io.vertx.core.json.JsonArray users = new io.vertx.core.json.JsonArray();
+    JsonArray users = new JsonArray();
     for (String name : names) {
       boolean guest = name.startsWith("guest:");
-      io.vertx.core.json.JsonObject u = new io.vertx.core.json.JsonObject().put("username", guest ? name.substring(6) : name);
+      JsonObject u = new JsonObject().put("username", guest ? name.substring(6) : name);
       users.add(guest ? u.put("role", "guest") : u);
     }
-    io.vertx.core.json.JsonArray created = new io.vertx.core.json.JsonObject(http.post("/v1/admin/users",
-        new io.vertx.core.json.JsonObject().put("users", users), admin).body()).getJsonArray("users");
-    java.util.Map<String, Account> accounts = new java.util.LinkedHashMap<>();
+    JsonArray created = new JsonObject(http.post("/v1/admin/users",
+        new JsonObject().put("users", users), admin).body()).getJsonArray("users");
+    Map<String, Account> accounts = new LinkedHashMap<>();
     for (int i = 0; i < created.size(); i++) {
-      io.vertx.core.json.JsonObject c = created.getJsonObject(i);
+      JsonObject c = created.getJsonObject(i);
       accounts.put(c.getJsonObject("user").getString("username"),
           new Account(c.getJsonObject("user").getString("id"), c.getString("token")));
     }
-    return java.util.Map.entry(admin, accounts);
+    return Map.entry(admin, accounts);
   }
 }

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -70,11 +71,11 @@ class MainTest {
   @Test
   void aMasterKeyThatDoesNotMatchTheStoreExitsWithCode2AndSaysSo() {
     String data = dir.resolve("data").toString();
-    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    String key = Base64.getEncoder().encodeToString(new byte[32]);
     assertThat(run("keys", "rotate", "--data-dir", data, "--master-key", key)).as(err.toString()).isZero();
     byte[] other = new byte[32];
     other[0] = 1;
-    int code = run("keys", "rotate", "--data-dir", data, "--master-key", java.util.Base64.getEncoder().encodeToString(other));
+    int code = run("keys", "rotate", "--data-dir", data, "--master-key", Base64.getEncoder().encodeToString(other));
     assertThat(code).isEqualTo(Main.CONFIG_ERROR);
     assertThat(err.toString()).contains("ultrachat: master key does not match the data keys in the store");
   }

@@ -12,8 +12,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.gateway.Edge;
-import org.ultrachat.platform.config.Config;
 import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.NodeSettings;
 
 /**

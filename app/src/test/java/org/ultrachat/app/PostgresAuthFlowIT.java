@@ -1,9 +1,9 @@
 package org.ultrachat.app;
 
 import java.util.Map;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.testing.TestPostgres;
-import org.ultrachat.platform.config.NodeSettings;
 
 /** The auth flow on PostgreSQL. */
 class PostgresAuthFlowIT extends AuthFlowContract {

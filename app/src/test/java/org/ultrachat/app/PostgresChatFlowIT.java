@@ -2,6 +2,7 @@ package org.ultrachat.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -10,11 +11,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
-import org.ultrachat.platform.testing.TestPostgres;
 import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.NodeSettings;
+import org.ultrachat.platform.config.Setting;
+import org.ultrachat.platform.testing.TcpProxy;
+import org.ultrachat.platform.testing.TestPostgres;
 
 /** The chat flow on PostgreSQL, plus two nodes writing into one channel of one database. */
 class PostgresChatFlowIT extends ChatFlowContract {
@@ -73,9 +75,9 @@ class PostgresChatFlowIT extends ChatFlowContract {
 
   @Test
   void historyReadsFromTheReplicaWhileWritesSearchAndAccessUseThePrimary() {
-    io.vertx.core.Vertx proxyVertx = io.vertx.core.Vertx.vertx();
-    org.ultrachat.platform.testing.TcpProxy replica =
-        new org.ultrachat.platform.testing.TcpProxy(proxyVertx, pg.host(), pg.port()).start();
+    Vertx proxyVertx = Vertx.vertx();
+    TcpProxy replica =
+        new TcpProxy(proxyVertx, pg.host(), pg.port()).start();
     Map<Setting, String> settings = new HashMap<>(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
         NodeSettings.DATA_DIR, dir.resolve("node3").toString(), NodeSettings.DB_REPLICA_URL, pg.url("127.0.0.1", replica.port())));
     settings.putAll(storeSettings2());

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ultrachat.gateway.EdgeSettings;
 import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.testing.TcpProxy;
 import org.ultrachat.platform.testing.TestPostgres;
-import org.ultrachat.gateway.EdgeSettings;
-import org.ultrachat.platform.config.NodeSettings;
 
 /** A real node on a real PostgreSQL database, reached through a proxy the test can cut. */
 class PostgresNodeIT {

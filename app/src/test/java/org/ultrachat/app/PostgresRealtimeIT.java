@@ -3,9 +3,9 @@ package org.ultrachat.app;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.testing.TestPostgres;
-import org.ultrachat.platform.config.NodeSettings;
 
 /** The real-time gateway on PostgreSQL, through the test kit (a database per test). */
 class PostgresRealtimeIT extends RealtimeContract {

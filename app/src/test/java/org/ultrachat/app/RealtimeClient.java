@@ -13,6 +13,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -357,7 +358,7 @@ final class RealtimeClient implements AutoCloseable {
   }
 
   /** Waits until the channel's stream events hold every one of these seqs; @return all the channel's stream seqs */
-  List<Long> awaitSeqs(String channelId, java.util.Collection<Long> seqs) {
+  List<Long> awaitSeqs(String channelId, Collection<Long> seqs) {
     awaitUntil(frames -> channelEvents(frames, channelId).stream().map(e -> e.getLong("seq")).toList().containsAll(seqs),
         "events with seqs " + seqs + " in " + channelId);
     return seqs(channelId);

@@ -20,8 +20,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -30,10 +36,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
-import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.NodeSettings;
+import org.ultrachat.platform.config.Setting;
 
 /**
  * The real-time gateway end to end, against docs/protocol.md: real nodes, real sockets, users
@@ -257,24 +263,29 @@ abstract class RealtimeContract {
    * Runs {@code n} tasks on threads of their own, released together (the common pool may have a
    * single worker on a small machine, which would run them one after another).
    */
-  static <T> List<T> concurrently(int n, java.util.function.IntFunction<T> task) {
-    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+  static <T> List<T> concurrently(int n, IntFunction<T> task) {
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
-      List<java.util.concurrent.Future<T>> running = new ArrayList<>();
+      List<CompletableFuture<T>> running = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int index = i;
-        running.add(pool.submit(() -> {
-          go.await();
+        running.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
           return task.apply(index);
-        }));
+        }, pool));
       }
       go.countDown();
       List<T> results = new ArrayList<>();
-      for (java.util.concurrent.Future<T> f : running) {
+      for (CompletableFuture<T> f : running) {
         try {
-          results.add(f.get(2, java.util.concurrent.TimeUnit.MINUTES));
-        } catch (java.util.concurrent.ExecutionException e) {
+          results.add(f.get(2, TimeUnit.MINUTES));
+        } catch (ExecutionException e) {
           if (e.getCause() instanceof Error err) {
             throw err;
           }

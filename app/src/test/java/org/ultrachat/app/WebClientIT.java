@@ -2,6 +2,7 @@ package org.ultrachat.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +17,12 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.testing.TcpProxy;
 import org.ultrachat.gateway.EdgeSettings;
+import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.NodeSettings;
+import org.ultrachat.platform.testing.TcpProxy;
 
 /**
  * The web client in real Chromium against a real node on the embedded store: two people (two
@@ -141,7 +143,7 @@ class WebClientIT {
       try {
         d.switchTo().alert().accept();
         return true;
-      } catch (org.openqa.selenium.NoAlertPresentException e) {
+      } catch (NoAlertPresentException e) {
         return false;
       }
     });
@@ -184,11 +186,11 @@ class WebClientIT {
     String room = sharedChannel();
     String channelId = ((String) ana.js("return location.hash")).replace("#/c/", "");
     Http http = new Http(node.port());
-    String token = new io.vertx.core.json.JsonObject(http.post("/v1/auth/login", new io.vertx.core.json.JsonObject()
+    String token = new JsonObject(http.post("/v1/auth/login", new JsonObject()
         .put("username", "ana").put("password", Browser.PASSWORD), null).body()).getString("accessToken");
     List<String> all = IntStream.rangeClosed(1, 70).mapToObj(i -> "history " + i).toList();
     for (String text : all) {
-      assertThat(http.post("/v1/channels/" + channelId + "/messages", new io.vertx.core.json.JsonObject()
+      assertThat(http.post("/v1/channels/" + channelId + "/messages", new JsonObject()
           .put("body", text), token).statusCode()).isEqualTo(201);
     }
     ben.waitMessage("history 70");

@@ -1,6 +1,7 @@
 package org.ultrachat.auth;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.ultrachat.platform.audit.AuditLog;
@@ -23,7 +24,7 @@ final class Accounts {
 
   /** @return the username in its stored (lower-case) form, or BadInput */
   static String username(String given) {
-    String name = given.toLowerCase(java.util.Locale.ROOT);
+    String name = given.toLowerCase(Locale.ROOT);
     if (!USERNAME.matcher(name).matches()) {
       throw new ProblemException.BadInput("'username' must be 2 to 32 characters of a-z, 0-9, '.', '_' or '-', "
           + "starting with a letter or digit");

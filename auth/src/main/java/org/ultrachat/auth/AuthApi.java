@@ -7,9 +7,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -151,7 +152,7 @@ final class AuthApi implements ApiRoutes.Mount {
       return body.put("refreshToken", tokens.refreshToken());
     }
     String csrf = Secrets.random();
-    long maxAge = Duration.between(java.time.Instant.now(), tokens.session().expiresAt()).toSeconds();
+    long maxAge = Duration.between(Instant.now(), tokens.session().expiresAt()).toSeconds();
     boolean tls = overTls(ctx);
     ctx.response().addCookie(Cookie.cookie(REFRESH_COOKIE, tokens.refreshToken()).setPath(REFRESH_PATH)
         .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(tls).setMaxAge(maxAge));

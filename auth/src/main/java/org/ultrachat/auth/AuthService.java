@@ -9,6 +9,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.ultrachat.auth.Accounts.Origin;
@@ -80,7 +81,7 @@ final class AuthService {
   }
 
   Future<Tokens> login(String username, String password, Origin origin) {
-    String name = username.toLowerCase(java.util.Locale.ROOT);
+    String name = username.toLowerCase(Locale.ROOT);
     if (password.length() > PasswordHasher.MAX_PASSWORD_CHARS * 2) {
       return Future.failedFuture(new ProblemException.BadInput("the password is too long"));
     }

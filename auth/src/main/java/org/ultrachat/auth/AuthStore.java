@@ -1,5 +1,11 @@
 package org.ultrachat.auth;
 
+import static org.ultrachat.platform.store.Sql.instant;
+import static org.ultrachat.platform.store.Sql.one;
+import static org.ultrachat.platform.store.Sql.params;
+import static org.ultrachat.platform.store.Sql.rows;
+import static org.ultrachat.platform.store.Sql.update;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -10,11 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.ultrachat.platform.store.Database;
-import static org.ultrachat.platform.store.Sql.instant;
-import static org.ultrachat.platform.store.Sql.one;
-import static org.ultrachat.platform.store.Sql.params;
-import static org.ultrachat.platform.store.Sql.rows;
-import static org.ultrachat.platform.store.Sql.update;
+import org.ultrachat.platform.store.Dialect;
 
 /** The auth service's SQL: users, sessions, refresh tokens and personal access tokens. */
 final class AuthStore {
@@ -125,7 +127,7 @@ final class AuthStore {
    *     (SQLite has one writer, so its transactions never interleave).
    */
   Future<Long> activeAdmins(SqlClient client) {
-    String sql = db.dialect() == org.ultrachat.platform.store.Dialect.POSTGRESQL ? ACTIVE_ADMINS + " FOR UPDATE"
+    String sql = db.dialect() == Dialect.POSTGRESQL ? ACTIVE_ADMINS + " FOR UPDATE"
         : ACTIVE_ADMINS;
     return SqlTemplate.forQuery(client, sql).execute(Map.of()).map(rows -> (long) rows.size());
   }

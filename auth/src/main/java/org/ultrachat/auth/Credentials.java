@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.ultrachat.platform.bus.Bus;
 import org.ultrachat.platform.cache.CacheSpec;
 import org.ultrachat.platform.cache.Caches;
@@ -61,7 +62,7 @@ final class Credentials {
     return load(personalTokens, hash, () -> store.accessTokenByHash(hash));
   }
 
-  private <V> Future<V> load(AsyncCache<String, V> cache, String key, java.util.function.Supplier<Future<V>> loader) {
+  private <V> Future<V> load(AsyncCache<String, V> cache, String key, Supplier<Future<V>> loader) {
     return Caches.get(vertx, cache, key, loader);
   }
 

@@ -1,10 +1,13 @@
 package org.ultrachat.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -113,8 +116,8 @@ final class SigningKeys {
       return Future.succeededFuture(Optional.of(known));
     }
     // The shared reload completes on whichever context started it; answer on the caller's own.
-    io.vertx.core.Context caller = vertx.getOrCreateContext();
-    io.vertx.core.Promise<Optional<RSAKey>> answer = io.vertx.core.Promise.promise();
+    Context caller = vertx.getOrCreateContext();
+    Promise<Optional<RSAKey>> answer = Promise.promise();
     sharedReload().onComplete(done -> caller.runOnContext(v -> {
       if (done.succeeded()) {
         answer.complete(Optional.ofNullable(keyring.keys().get(kid)));
@@ -144,7 +147,7 @@ final class SigningKeys {
 
   /** @return the public JWK set, as published at {@code /.well-known/jwks.json} */
   JsonObject jwks() {
-    List<com.nimbusds.jose.jwk.JWK> publicKeys = new ArrayList<>();
+    List<JWK> publicKeys = new ArrayList<>();
     keyring.keys().values().forEach(k -> publicKeys.add(k.toPublicJWK()));
     return new JsonObject(new JWKSet(publicKeys).toJSONObject(true));
   }

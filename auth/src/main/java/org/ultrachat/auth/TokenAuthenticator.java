@@ -1,6 +1,7 @@
 package org.ultrachat.auth;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.Optional;
@@ -57,7 +58,7 @@ final class TokenAuthenticator implements Authenticator {
   }
 
   @Override
-  public void forget(io.vertx.core.json.JsonObject credentialsChange) {
+  public void forget(JsonObject credentialsChange) {
     credentials.forget(credentialsChange);
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +92,7 @@ final class UserAdministration {
 
   private Future<Provisioned> createWithToken(SqlConnection conn, NewUser u, String tokenName) {
     String id = Ids.newId();
-    java.time.Instant now = java.time.Instant.now();
+    Instant now = Instant.now();
     PersonalToken token = new PersonalToken(Ids.newId(), id, tokenName, Set.of("read", "write"), now,
         Optional.empty(), Optional.empty());
     String secret = PersonalToken.PREFIX + Secrets.random();

@@ -13,6 +13,8 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
@@ -23,13 +25,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.crypto.DataProtection;
 import org.ultrachat.platform.crypto.MasterKey;
 import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.store.Database;
 import org.ultrachat.platform.store.Migrations;
 import org.ultrachat.platform.store.StoreTarget;
-import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * Access-token verification against forgeries, with real signing keys in a real (embedded)
@@ -90,7 +92,7 @@ class AccessTokensTest {
     String token = tokens.issue(user, "0190f6c8-0000-7000-8000-000000000002", Instant.now());
     SignedJWT jwt = SignedJWT.parse(token);
     assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
-    assertThat(keys.jwks().getJsonArray("keys").stream().map(k -> ((io.vertx.core.json.JsonObject) k).getString("kid")))
+    assertThat(keys.jwks().getJsonArray("keys").stream().map(k -> ((JsonObject) k).getString("kid")))
         .contains(jwt.getHeader().getKeyID());
     AccessTokens.Claims claims = tokens.verify(token, Instant.now()).await();
     assertThat(claims.userId()).isEqualTo(user.id());
@@ -106,7 +108,7 @@ class AccessTokensTest {
   @Test
   void hs256SignedWithThePublicKeyIsRefused() throws Exception {
     RSAKey key = keys.signingKey();
-    byte[] publicKeyBytes = key.toPublicJWK().toJSONString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] publicKeyBytes = key.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8);
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(),
         validClaims().build());
     jwt.sign(new MACSigner(publicKeyBytes));

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 
@@ -73,7 +74,7 @@ final class Api {
   private static JsonObject parse(Buffer bytes) {
     String text = bytes.toString();
     // Lists come wrapped ({"items": [...]}) or bare; a bare array is wrapped here.
-    return text.startsWith("[") ? new JsonObject().put("items", new io.vertx.core.json.JsonArray(text)) : new JsonObject(text);
+    return text.startsWith("[") ? new JsonObject().put("items", new JsonArray(text)) : new JsonObject(text);
   }
 
   private static String detail(Buffer bytes) {

@@ -1,5 +1,7 @@
 package org.ultrachat.bench;
 
+import org.openjdk.jmh.Main;
+
 /**
  * Runs the JMH microbenchmarks of this module: every argument goes to JMH's own command line
  * ({@code -h} lists them). See docs/benchmarks.md, "Microbenchmarks (JMH)", for the command.
@@ -9,6 +11,6 @@ public final class Micro {
   }
 
   public static void main(String[] args) throws Exception {
-    org.openjdk.jmh.Main.main(args);
+    Main.main(args);
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,7 +47,7 @@ record Plan(String workload, URI target, Map<String, String> params, List<User> 
 
   /** @return the channel of each user, by user index (the last one, for users in several) */
   Map<Integer, String> channelOf() {
-    Map<Integer, String> of = new java.util.HashMap<>();
+    Map<Integer, String> of = new HashMap<>();
     for (Channel ch : channels) {
       ch.members().forEach(m -> of.put(m, ch.id()));
     }

@@ -2,6 +2,7 @@ package org.ultrachat.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -30,7 +31,7 @@ final class RtClient {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(target.getHost())
         .setPort(target.getPort() > 0 ? target.getPort() : 80).setURI("/v1/realtime")
         .addHeader("Authorization", "Bearer " + token);
-    io.vertx.core.Promise<RtClient> live = io.vertx.core.Promise.promise();
+    Promise<RtClient> live = Promise.promise();
     return client.connect(options).compose(socket -> {
       this.ws = socket;
       socket.textMessageHandler(text -> {

@@ -3,6 +3,7 @@ package org.ultrachat.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Instant;
 import java.util.function.LongConsumer;
 
 /**
@@ -45,7 +46,7 @@ final class Schedule {
   }
 
   static long nowMicros() {
-    java.time.Instant now = java.time.Instant.now();
+    Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ final class Setup {
 
   /** Creates a channel as {@code creator} and has the other members join it (public) or be invited (private). */
   List<Plan.Channel> channels(List<Plan.User> users, List<List<Integer>> groups, String kind, String prefix) {
-    List<Plan.Channel> made = new ArrayList<>(java.util.Collections.nCopies(groups.size(), null));
+    List<Plan.Channel> made = new ArrayList<>(Collections.nCopies(groups.size(), null));
     AtomicInteger done = new AtomicInteger();
     each(groups.size(), g -> {
       List<Integer> members = groups.get(g);
@@ -126,7 +127,7 @@ final class Setup {
     Promise<Void> all = Promise.promise();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger running = new AtomicInteger();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     vertx.runOnContext(v -> {
       if (n == 0) {
         all.complete();

@@ -1,6 +1,7 @@
 package org.ultrachat.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -128,7 +129,7 @@ final class UsersWorkload implements Workload {
         if (message == null) {
           rest(ctx, "read", step, intended, api.get(path + "/messages?limit=50", c.token));
         } else {
-          rest(ctx, "react", step, intended, api.call(io.vertx.core.http.HttpMethod.PUT,
+          rest(ctx, "react", step, intended, api.call(HttpMethod.PUT,
               path + "/messages/" + message + "/reactions/" + EMOJI[random.nextInt(EMOJI.length)], null, c.token));
         }
       } else if (roll < 80) {

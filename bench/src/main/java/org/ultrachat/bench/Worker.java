@@ -1,13 +1,18 @@
 package org.ultrachat.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * A load-generator process: runs its slice of a plan and reports on stdout, one JSON object per
@@ -21,9 +26,9 @@ public final class Worker {
   public static void main(String[] args) throws Exception {
     Plan plan = Plan.fromJson(new JsonObject(Files.readString(Path.of(args[0]))));
     int index = Integer.parseInt(args[1]);
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
     Object lock = new Object();
-    java.util.function.Consumer<JsonObject> emit = line -> {
+    Consumer<JsonObject> emit = line -> {
       synchronized (lock) {
         out.println(line.encode());
         out.flush();
@@ -43,10 +48,10 @@ public final class Worker {
     emit.accept(tick(meter));
     JsonObject latencies = new JsonObject();
     meter.totals().forEach((name, h) -> latencies.put(name, Meter.encode(h)));
-    double cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+    double cpu = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / 1e9;
     emit.accept(new JsonObject().put("type", "done").put("worker", index).put("counts", new JsonObject(
-        new java.util.TreeMap<String, Object>(meter.counts()))).put("latencies", latencies).put("cpuSeconds", cpu));
+        new TreeMap<String, Object>(meter.counts()))).put("latencies", latencies).put("cpuSeconds", cpu));
     vertx.close().await();
     System.exit(0);
   }
@@ -56,6 +61,6 @@ public final class Worker {
     JsonObject latencies = new JsonObject();
     interval.latencies().forEach((name, h) -> latencies.put(name, Meter.encode(h)));
     return new JsonObject().put("type", "tick").put("second", interval.epochSecond())
-        .put("counts", new JsonObject(new java.util.TreeMap<String, Object>(interval.counts()))).put("latencies", latencies);
+        .put("counts", new JsonObject(new TreeMap<String, Object>(interval.counts()))).put("latencies", latencies);
   }
 }

@@ -5,11 +5,14 @@ import static org.assertj.core.data.Offset.offset;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -219,8 +222,8 @@ class ReportTest {
     assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainPattern("(src|href)\\s*=").doesNotContainIgnoringCase("@import");
     assertThat(html).contains("Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-");
     String css = html.substring(html.indexOf("<style>") + 7, html.indexOf("</style>"));
-    assertThat(HtmlReport.POLICY).endsWith("'sha256-" + java.util.Base64.getEncoder().encodeToString(
-        java.security.MessageDigest.getInstance("SHA-256").digest(css.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + "'");
+    assertThat(HtmlReport.POLICY).endsWith("'sha256-" + Base64.getEncoder().encodeToString(
+        MessageDigest.getInstance("SHA-256").digest(css.getBytes(StandardCharsets.UTF_8))) + "'");
     // title, heading, the parameter, the finding
     assertThat(count(html, SCRIPT_ESCAPED)).isEqualTo(4);
   }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.ultrachat.platform.bus.Bus;
@@ -22,7 +23,7 @@ final class ChatCache {
   private final Bus bus;
   private final AsyncCache<String, Optional<Channel>> channels;
   private final AsyncCache<String, Optional<Member>> members;
-  private final AsyncCache<String, java.util.List<Message>> recent;
+  private final AsyncCache<String, List<Message>> recent;
 
   ChatCache(Vertx vertx, Bus bus, Caches caches) {
     this.vertx = vertx;
@@ -42,7 +43,7 @@ final class ChatCache {
   }
 
   /** The newest page of a channel's history (up to the page cap), loaded once and shared. */
-  Future<java.util.List<Message>> recentMessages(String channelId, Supplier<Future<java.util.List<Message>>> load) {
+  Future<List<Message>> recentMessages(String channelId, Supplier<Future<List<Message>>> load) {
     return get(recent, channelId, load);
   }
 

@@ -1,5 +1,11 @@
 package org.ultrachat.chat;
 
+import static org.ultrachat.platform.store.Sql.instant;
+import static org.ultrachat.platform.store.Sql.one;
+import static org.ultrachat.platform.store.Sql.params;
+import static org.ultrachat.platform.store.Sql.rows;
+import static org.ultrachat.platform.store.Sql.update;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -18,12 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.ultrachat.platform.store.Database;
-import static org.ultrachat.platform.store.Sql.instant;
-import static org.ultrachat.platform.store.Sql.one;
-import static org.ultrachat.platform.store.Sql.params;
-import static org.ultrachat.platform.store.Sql.rows;
-import static org.ultrachat.platform.store.Sql.update;
 import org.ultrachat.platform.store.Dialect;
+import org.ultrachat.platform.store.Ids;
 
 /**
  * The chat service's SQL. Message writes take a connection so they join the caller's transaction.
@@ -385,7 +387,7 @@ final class ChatStore {
 
   Future<Optional<Stored>> message(SqlClient c, String id) {
     Map<String, Object> p = params("id", id);
-    p.put("createdAt", org.ultrachat.platform.store.Ids.timeOf(id));
+    p.put("createdAt", Ids.timeOf(id));
     return one(c, MESSAGE_BY_ID, p).map(r -> r.map(ChatStore::stored));
   }
 
@@ -400,7 +402,7 @@ final class ChatStore {
     }
     Future<RowSet<Row>> rows;
     if (db.dialect() == Dialect.POSTGRESQL) {
-      Long[] createdAt = ids.stream().map(org.ultrachat.platform.store.Ids::timeOf).distinct().toArray(Long[]::new);
+      Long[] createdAt = ids.stream().map(Ids::timeOf).distinct().toArray(Long[]::new);
       // Not Tuple.of(ids, createdAt): a Long[] second argument would be taken as its varargs array.
       rows = c.preparedQuery(MESSAGES_BY_ID_PG).execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0]))
           .addArrayOfLong(createdAt));
@@ -459,7 +461,7 @@ final class ChatStore {
   /** A reply of this root was deleted: it no longer counts. */
   Future<Void> uncountReply(SqlClient c, String rootId) {
     Map<String, Object> p = params("id", rootId);
-    p.put("createdAt", org.ultrachat.platform.store.Ids.timeOf(rootId));
+    p.put("createdAt", Ids.timeOf(rootId));
     return update(c, DROP_REPLY, p);
   }
 

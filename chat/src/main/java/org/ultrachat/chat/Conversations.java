@@ -1,6 +1,7 @@
 package org.ultrachat.chat;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
@@ -95,7 +96,7 @@ final class Conversations {
               return added;
             })
             .compose(v -> Changes.record(store, conn, channel.id(), "channel.created", caller.userId(),
-                channel.toJson().put("members", new io.vertx.core.json.JsonArray(members(caller, others)))))
+                channel.toJson().put("members", new JsonArray(members(caller, others)))))
             .compose(e -> {
               events.add(e);
               return store.channel(conn, channel.id());

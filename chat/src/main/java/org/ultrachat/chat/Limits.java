@@ -1,5 +1,6 @@
 package org.ultrachat.chat;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 import org.ultrachat.platform.http.ProblemException;
 
@@ -18,7 +19,7 @@ final class Limits {
   }
 
   static String channelName(String name) {
-    String n = name.toLowerCase(java.util.Locale.ROOT);
+    String n = name.toLowerCase(Locale.ROOT);
     if (!CHANNEL_NAME.matcher(n).matches()) {
       throw new ProblemException.BadInput("'name' must be 1 to 80 characters of a-z, 0-9, '-' or '_', starting with a letter or digit");
     }

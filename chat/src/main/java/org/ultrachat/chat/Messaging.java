@@ -2,18 +2,21 @@ package org.ultrachat.chat;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.ultrachat.platform.bus.Bus;
 import org.ultrachat.platform.crypto.Binding;
 import org.ultrachat.platform.crypto.DataProtection;
@@ -133,7 +136,7 @@ final class Messaging {
     Set<String> names = new LinkedHashSet<>();
     Matcher m = MENTION.matcher(body);
     while (m.find() && names.size() < Limits.MAX_MENTIONS) {
-      names.add(m.group(1).toLowerCase(java.util.Locale.ROOT));
+      names.add(m.group(1).toLowerCase(Locale.ROOT));
     }
     if (names.remove("channel") || names.remove("here") || names.remove("everyone")) {
       return Future.succeededFuture(List.of(CHANNEL_MENTION));
@@ -350,7 +353,7 @@ final class Messaging {
         : Future.succeededFuture(Optional.of(root.message())));
   }
 
-  private Future<ChatStore.Stored> liveMessage(io.vertx.sqlclient.SqlClient client, String channelId, String messageId) {
+  private Future<ChatStore.Stored> liveMessage(SqlClient client, String channelId, String messageId) {
     return store.message(client, messageId).compose(found -> {
       if (found.isEmpty() || !found.get().message().channelId().equals(channelId)) {
         return Future.failedFuture(new ProblemException.NotFound("no such message"));
@@ -366,7 +369,7 @@ final class Messaging {
   Future<Map<String, Message>> current(List<String> messageIds) {
     return store.messages(store.database().reader(), messageIds)
         .compose(stored -> withReactions(List.copyOf(stored.values())))
-        .map(opened -> opened.stream().collect(java.util.stream.Collectors.toMap(Message::id, m -> m)));
+        .map(opened -> opened.stream().collect(Collectors.toMap(Message::id, m -> m)));
   }
 
   private Future<Message> reload(SqlConnection conn, String messageId) {

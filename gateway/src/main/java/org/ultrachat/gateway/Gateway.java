@@ -2,10 +2,11 @@ package org.ultrachat.gateway;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The edge HTTP server: one verticle instance per event loop, all sharing one port.
@@ -78,7 +79,7 @@ public final class Gateway {
     // On undeploy (the node stopping): stop accepting, let requests in flight finish, then close.
     @Override
     public Future<?> stop() {
-      return server.shutdown(DRAIN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      return server.shutdown(DRAIN_SECONDS, TimeUnit.SECONDS);
     }
   }
 }

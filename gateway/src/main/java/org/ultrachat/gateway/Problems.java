@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ultrachat.platform.http.ProblemException;
+import org.ultrachat.platform.store.Database;
 
 /**
  * Turns every failure into an RFC 9457 {@code application/problem+json} answer: thrown
@@ -49,11 +50,11 @@ final class Problems {
     if (failure instanceof ProblemException p) {
       return p;
     }
-    if (org.ultrachat.platform.store.Database.isUnavailable(failure)) {
+    if (Database.isUnavailable(failure)) {
       // The store's pool is overloaded (more waiting than it queues, or a wait for a connection that
       // timed out), or the database cannot be reached: not the client's fault and not a bug (503,
       // retry later; nothing was written).
-      return new ProblemException.Unavailable(org.ultrachat.platform.store.Database.isBusy(failure)
+      return new ProblemException.Unavailable(Database.isBusy(failure)
           ? "the server is busy; retry shortly" : "the store cannot be reached; retry shortly");
     }
     if (failure instanceof DecodeException) {

@@ -1,6 +1,7 @@
 package org.ultrachat.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -82,7 +83,7 @@ final class ServiceProxy {
   private record Hop(String service) implements ProxyInterceptor {
     @Override
     public Future<Void> handleProxyResponse(ProxyContext context) {
-      io.vertx.core.MultiMap own = context.request().proxiedRequest().response().headers();
+      MultiMap own = context.request().proxiedRequest().response().headers();
       own.names().forEach(name -> context.response().headers().remove(name));
       return context.sendResponse();
     }

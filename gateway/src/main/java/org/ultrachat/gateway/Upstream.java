@@ -6,9 +6,9 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
-import java.util.function.Supplier;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A service this node does not run, and where it runs: the gateway passes the service's routes

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -43,7 +44,7 @@ class ProblemsTest {
       api.publicRoute(HttpMethod.GET, "/v1/busy",
           ctx -> ctx.fail(new ProblemException.TooManyRequests("slow down", 42)));
       api.publicRoute(HttpMethod.GET, "/v1/pool-full", ctx -> ctx.fail(
-          new io.vertx.core.http.ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 10000")));
+          new ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 10000")));
       api.publicRoute(HttpMethod.POST, "/v1/echo", ctx -> ctx.json(ctx.body().asJsonObject()));
       api.protectedRoute(HttpMethod.GET, "/v1/private", ctx -> ctx.end("secret"));
     };

@@ -21,15 +21,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.http.ApiRoutes;
 import org.ultrachat.platform.http.Authenticator;
 import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.ratelimit.ClientAddress;
-import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * Rate limits at the edge, over real HTTP. Clients come from different loopback addresses
@@ -101,7 +102,7 @@ class RateLimitsTest {
         .compose(res -> res.body().map(b -> new Answer(res.statusCode(), res.headers(), b.toString())))
         // Once a run hung here for ten minutes (after a load test had used these loopback
         // addresses); a bounded wait turns that into a failure that names the call.
-        .timeout(20, java.util.concurrent.TimeUnit.SECONDS)
+        .timeout(20, TimeUnit.SECONDS)
         .await();
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -101,7 +102,7 @@ public class GroupCommitBenchmark {
       Future.join(writer.close(), writerBatchOf1.close()).await(30, TimeUnit.SECONDS);
       db.close().await(30, TimeUnit.SECONDS);
       vertx.close().await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("the store did not close", e);
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,7 +180,7 @@ final class Connection {
   void optOut(String channelId, boolean out) {
     if (out) {
       if (optedOut == null) {
-        optedOut = new java.util.HashSet<>(4);
+        optedOut = new HashSet<>(4);
       }
       optedOut.add(channelId);
     } else if (optedOut != null) {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.Set;
 import org.ultrachat.platform.http.ProblemException;
+import org.ultrachat.platform.store.Database;
 
 /**
  * Reading client frames and writing server frames (docs/protocol.md). A client frame is checked
@@ -131,8 +132,8 @@ final class Frames {
     if (failure instanceof Refused r) {
       return error(id, r.code, r.status, r.getMessage());
     }
-    if (org.ultrachat.platform.store.Database.isUnavailable(failure)) {
-      return error(id, "unavailable", 503, org.ultrachat.platform.store.Database.isBusy(failure)
+    if (Database.isUnavailable(failure)) {
+      return error(id, "unavailable", 503, Database.isBusy(failure)
           ? "the server is busy; retry shortly" : "the store cannot be reached; retry shortly");
     }
     if (failure instanceof ProblemException p) {

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ultrachat.platform.bus.Bus;
 import org.ultrachat.platform.http.Authenticator.Caller;
+import org.ultrachat.platform.store.Database;
 
 /**
  * The connection registry of one event loop: its sockets by user and session, and one feed per
@@ -64,7 +66,7 @@ final class Hub {
   private Promise<Void> drained;
   private String drainReason;
   /** While draining: the connections not yet closed or closing (a set, so each event costs O(1)). */
-  private final Set<Connection> toClose = new java.util.HashSet<>();
+  private final Set<Connection> toClose = new HashSet<>();
   private final Set<Connection> all = new LinkedHashSet<>();
 
   /** One channel followed by sockets of this loop. */
@@ -150,7 +152,7 @@ final class Hub {
       }
       return Future.all(anchored).map(done -> ids);
     }).onSuccess(ids -> hello(c, ws)).onFailure(e -> {
-      if (!org.ultrachat.platform.store.Database.isUnavailable(e)) {
+      if (!Database.isUnavailable(e)) {
         LOG.atWarn().setCause(e).addKeyValue("connection", c.id).log("could not open the channels of a connection");
       }
       c.send(Frames.error(Optional.empty(), "unavailable", 503, "the server cannot load your channels now; reconnect later"));
@@ -295,13 +297,13 @@ final class Hub {
       feed.snapshot = feed.subscribers.toArray(new Connection[0]);
       node.metrics.subscriptions.incrementAndGet();
       if (hold) {
-        d.held = new java.util.ArrayDeque<>();
+        d.held = new ArrayDeque<>();
       } else {
         // Live from the feed's position on; before anchoring, the feed passes nothing anyway.
         d.lastSent = feed.sequencer.position();
       }
     } else if (hold && d.held == null) {
-      d.held = new java.util.ArrayDeque<>();
+      d.held = new ArrayDeque<>();
     }
     return feed.anchored.map(v -> feed.sequencer.position());
   }

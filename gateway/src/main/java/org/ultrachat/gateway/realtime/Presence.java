@@ -1,9 +1,11 @@
 package org.ultrachat.gateway.realtime;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Who is online on this node, across a user's devices: {@code online} when any connection is
@@ -16,7 +18,7 @@ final class Presence {
     ONLINE, AWAY, OFFLINE;
 
     String value() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
 
     static Optional<Status> settable(String value) {
@@ -67,7 +69,7 @@ final class Presence {
     return all;
   }
 
-  private Optional<Status> change(String userId, java.util.function.Consumer<Map<String, Status>> edit) {
+  private Optional<Status> change(String userId, Consumer<Map<String, Status>> edit) {
     Status[] result = new Status[2];
     devices.compute(userId, (id, d) -> {
       Map<String, Status> current = d == null ? new HashMap<>(2) : d;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
@@ -84,11 +85,11 @@ public final class Realtime {
     cluster.ifPresent(c -> vertx.setPeriodic(ClusterPresence.HEARTBEAT_MS, id -> c.heartbeat(presence.here())));
   }
 
-  /** @throws org.ultrachat.platform.config.ConfigException when a realtime setting is out of range */
   /**
    * @param redis     where presence is shared with the other nodes of a cluster; empty: this node's
    *                  own view only
    * @param namespace the installation's names in that Redis
+   * @throws org.ultrachat.platform.config.ConfigException when a realtime setting is out of range
    */
   public static Realtime create(Vertx vertx, Config config, MeterRegistry registry, ChatLink chat,
                                 Authenticator authenticator, Bus bus, Optional<Redis> redis,
@@ -169,7 +170,7 @@ public final class Realtime {
     draining = true;
     List<Future<Void>> done = new ArrayList<>();
     hubs.forEach((thread, hub) -> {
-      io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+      Promise<Void> p = Promise.promise();
       hub.context.runOnContext(v -> hub.goAway(reason).onComplete(p));
       done.add(p.future());
     });

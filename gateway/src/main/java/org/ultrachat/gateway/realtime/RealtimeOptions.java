@@ -1,11 +1,11 @@
 package org.ultrachat.gateway.realtime;
 
 import java.util.List;
+import org.ultrachat.gateway.EdgeSettings;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.ratelimit.RateLimit;
-import org.ultrachat.gateway.EdgeSettings;
 
 /** The real-time settings, read and checked once. */
 record RealtimeOptions(int maxFrameBytes, RateLimit frameRate, int connectionsPerUser, int connectionsPerAddress,

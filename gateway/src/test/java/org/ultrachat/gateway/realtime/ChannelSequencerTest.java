@@ -3,6 +3,7 @@ package org.ultrachat.gateway.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class ChannelSequencerTest {
   @Test
   void heldEventsAreBounded() {
     sequencer.anchor(0);
-    List<Long> passed = new java.util.ArrayList<>();
+    List<Long> passed = new ArrayList<>();
     for (long seq = 2; seq <= ChannelSequencer.MAX_HELD + 2; seq++) {
       passed.addAll(seqs(sequencer.offer(event(seq))));
     }

@@ -3,8 +3,10 @@ package org.ultrachat.gateway.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -52,7 +54,7 @@ class ConnectionTest {
   private Connection.Delivery subscribed(String channelId, boolean hold) {
     Connection.Delivery d = new Connection.Delivery();
     if (hold) {
-      d.held = new java.util.ArrayDeque<>();
+      d.held = new ArrayDeque<>();
     }
     connection.channels.put(channelId, d);
     return d;
@@ -116,7 +118,7 @@ class ConnectionTest {
 
   @Test
   void theFrameBudgetIsABucketRefilledEvenly() {
-    Config config = Config.defaults().with(java.util.Map.of(RealtimeSettings.RATE_LIMIT, "4/1s"));
+    Config config = Config.defaults().with(Map.of(RealtimeSettings.RATE_LIMIT, "4/1s"));
     Connection c = new Connection(socket, new Caller("u", "member", Optional.empty(), Set.of("*")), "token",
         "127.0.0.1", 0, RealtimeOptions.of(config), metrics, () -> slow++);
     long t = System.nanoTime();

@@ -191,7 +191,7 @@ public final class MasterKey {
       }
     } catch (AEADBadTagException e) {
       // The operator's configuration is wrong, not the store: exit 2 with the message, as for any setting.
-      throw new org.ultrachat.platform.config.ConfigException("master key does not match the data keys in the store (data key " + keyId
+      throw new ConfigException("master key does not match the data keys in the store (data key " + keyId
           + " does not unwrap); start with the master key this store was created with");
     }
   }

@@ -1,7 +1,11 @@
 package org.ultrachat.platform.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides who is calling a protected route. The edge runs it before every protected handler;
@@ -31,7 +35,7 @@ public interface Authenticator {
    * {@link org.ultrachat.platform.bus.Bus#CREDENTIALS_TOPIC} event, possibly from another node),
    * so that the next check reads the store. Called before re-checking open connections.
    */
-  default void forget(io.vertx.core.json.JsonObject credentialsChange) {
+  default void forget(JsonObject credentialsChange) {
   }
 
   /** An authenticator for a node with no auth service: every protected route answers 401. */
@@ -47,12 +51,12 @@ public interface Authenticator {
    * @param sessionId the login session an access token belongs to; empty for personal access tokens
    * @param scopes    what the credential may do ({@code *} for a session's access token)
    */
-  record Caller(String userId, String role, java.util.Optional<String> sessionId, java.util.Set<String> scopes) {
+  record Caller(String userId, String role, Optional<String> sessionId, Set<String> scopes) {
     public Caller {
-      java.util.Objects.requireNonNull(userId, "userId");
-      java.util.Objects.requireNonNull(role, "role");
-      java.util.Objects.requireNonNull(sessionId, "sessionId");
-      scopes = java.util.Set.copyOf(scopes);
+      Objects.requireNonNull(userId, "userId");
+      Objects.requireNonNull(role, "role");
+      Objects.requireNonNull(sessionId, "sessionId");
+      scopes = Set.copyOf(scopes);
     }
 
     /** @return whether the credential carries the scope (or all scopes) */

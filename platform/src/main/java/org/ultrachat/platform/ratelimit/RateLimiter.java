@@ -2,6 +2,8 @@ package org.ultrachat.platform.ratelimit;
 
 import io.github.bucket4j.TimeMeter;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 import org.ultrachat.platform.redis.RedisNamespace;
 
 /**
@@ -67,7 +69,7 @@ public interface RateLimiter {
    * @return a limiter whose buckets live in Redis, shared by every node, deciding with in-memory
    *     buckets of this node while Redis is unreachable
    */
-  static RateLimiter redis(io.vertx.core.Vertx vertx, io.vertx.redis.client.Redis redis, RedisNamespace namespace,
+  static RateLimiter redis(Vertx vertx, Redis redis, RedisNamespace namespace,
                            String name, RateLimit rate) {
     return new RedisRateLimiter(vertx, redis, namespace.name("rate:" + name + ":"), rate, inMemory(rate));
   }
@@ -82,7 +84,7 @@ public interface RateLimiter {
     }
 
     /** @return a factory of limiters sharing their buckets through Redis */
-    static Factory redis(io.vertx.core.Vertx vertx, io.vertx.redis.client.Redis redis, RedisNamespace namespace) {
+    static Factory redis(Vertx vertx, Redis redis, RedisNamespace namespace) {
       return (name, rate) -> RateLimiter.redis(vertx, redis, namespace, name, rate);
     }
   }

@@ -2,16 +2,25 @@ package org.ultrachat.platform.store;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -90,7 +99,7 @@ public final class Database {
   private static PoolOptions poolOptions(String name, int size) {
     return new PoolOptions().setName(name).setShared(false).setMaxSize(size)
         // A request that waits this long for a connection fails instead of piling up.
-        .setConnectionTimeout(10).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+        .setConnectionTimeout(10).setConnectionTimeoutUnit(TimeUnit.SECONDS)
         .setMaxWaitQueueSize(10_000);
   }
 
@@ -120,7 +129,7 @@ public final class Database {
   /** Checks that the read replica answers (succeeds at once when there is none). */
   public Future<Void> pingReplica(Duration timeout) {
     return replica.map(r -> r.query("SELECT 1").execute()
-        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).<Void>mapEmpty())
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty())
         .orElse(Future.succeededFuture());
   }
 
@@ -139,7 +148,7 @@ public final class Database {
    */
   public Future<Void> ping(Duration timeout) {
     return reader.query("SELECT 1").execute()
-        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .mapEmpty();
   }
 
@@ -185,8 +194,8 @@ public final class Database {
    *     {@code VertxException} whose message is the only mark of it.
    */
   public static boolean isBusy(Throwable failure) {
-    return failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException
-        || failure instanceof io.vertx.core.VertxException e && "Timeout waiting for connection".equals(e.getMessage());
+    return failure instanceof ConnectionPoolTooBusyException
+        || failure instanceof VertxException e && "Timeout waiting for connection".equals(e.getMessage());
   }
 
   /**
@@ -196,10 +205,10 @@ public final class Database {
    */
   public static boolean isUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (isBusy(t) || t instanceof java.net.ConnectException || t instanceof io.netty.channel.ConnectTimeoutException
-          || t instanceof io.vertx.sqlclient.ClosedConnectionException
-          || t instanceof java.nio.channels.ClosedChannelException
-          || t instanceof java.net.SocketException) {
+      if (isBusy(t) || t instanceof ConnectException || t instanceof ConnectTimeoutException
+          || t instanceof ClosedConnectionException
+          || t instanceof ClosedChannelException
+          || t instanceof SocketException) {
         return true;
       }
     }
@@ -212,7 +221,7 @@ public final class Database {
    */
   public static boolean isUniqueViolation(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+      if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
         return true;
       }
       String message = String.valueOf(t.getMessage());

@@ -3,6 +3,7 @@ package org.ultrachat.platform.store;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -28,7 +29,7 @@ final class SqliteConnections implements DataSource {
   private final SQLiteDataSource delegate;
 
   /** Every connection: WAL, synchronous=FULL (a commit is on disk when it returns), foreign keys, a busy timeout. */
-  SqliteConnections(java.nio.file.Path file, int busyTimeoutMs) {
+  SqliteConnections(Path file, int busyTimeoutMs) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class RedisBusIT {
       for (String from : List.of("a", "b")) {
         List<Integer> order = q.stream().filter(e -> e.getString("from").equals(from)).map(e -> e.getInteger("n")).toList();
         assertThat(order).as("events of node %s, in order, once each", from)
-            .containsExactlyElementsOf(java.util.stream.IntStream.range(0, perPublisher).boxed().toList());
+            .containsExactlyElementsOf(IntStream.range(0, perPublisher).boxed().toList());
       }
     }
   }

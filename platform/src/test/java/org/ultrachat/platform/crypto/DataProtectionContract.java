@@ -15,10 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.ConfigException;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.store.Database;
 import org.ultrachat.platform.store.Migrations;
 import org.ultrachat.platform.store.StoreTarget;
-import org.ultrachat.platform.config.NodeSettings;
 
 /**
  * What data protection must do on every store dialect: key creation, persistence, rotation and
@@ -170,7 +171,7 @@ abstract class DataProtectionContract {
   void aWrongMasterKeyFailsAtOpenWithAClearError() {
     process(master);
     assertThatThrownBy(() -> process(randomMasterKey()))
-        .isInstanceOf(org.ultrachat.platform.config.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("master key does not match the data keys in the store");
   }
 

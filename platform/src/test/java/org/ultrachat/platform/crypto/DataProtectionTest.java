@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.store.Database;
 import org.ultrachat.platform.store.Migrations;
 import org.ultrachat.platform.store.StoreTarget;
-import org.ultrachat.platform.config.NodeSettings;
 
 /** Sealing and opening, which do not depend on the store dialect; one SQLite store for the class. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.ultrachat.platform.config.Config;
 import org.ultrachat.platform.config.ConfigException;
-import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.config.NodeSettings;
+import org.ultrachat.platform.config.Setting;
 
 class MasterKeyTest {
   @TempDir
@@ -138,7 +138,7 @@ class MasterKeyTest {
   void aWrappedDataKeyUnwrapsOnlyUnderItsOwnIdAndMasterKey() {
     MasterKey master = MasterKey.load(config(NodeSettings.MASTER_KEY, randomKey()));
     String wrapped = master.wrap(1, AesGcm.randomBytes(32));
-    assertThatThrownBy(() -> master.unwrap(2, wrapped)).isInstanceOf(org.ultrachat.platform.config.ConfigException.class)
+    assertThatThrownBy(() -> master.unwrap(2, wrapped)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("data key 2 does not unwrap");
     MasterKey other = MasterKey.load(config(NodeSettings.MASTER_KEY, randomKey()));
     assertThatThrownBy(() -> other.unwrap(1, wrapped))

@@ -2,9 +2,9 @@ package org.ultrachat.platform.crypto;
 
 import java.util.Map;
 import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.store.StoreTarget;
 import org.ultrachat.platform.testing.TestPostgres;
-import org.ultrachat.platform.config.NodeSettings;
 
 /** The data-protection contract on a real PostgreSQL database (created per test, dropped after). */
 class PostgresDataProtectionIT extends DataProtectionContract {

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.store.StoreTarget;
 import org.ultrachat.platform.config.NodeSettings;
+import org.ultrachat.platform.store.StoreTarget;
 
 /** The data-protection contract on the embedded SQLite file. */
 class SqliteDataProtectionTest extends DataProtectionContract {

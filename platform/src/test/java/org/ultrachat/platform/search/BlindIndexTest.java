@@ -16,9 +16,9 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.ultrachat.platform.config.Config;
+import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.crypto.MasterKey;
 import org.ultrachat.platform.http.ProblemException;
-import org.ultrachat.platform.config.NodeSettings;
 
 class BlindIndexTest {
   /** The master key of bytes 0, 1, ... 31, for tokens checked against an independent computation. */

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -361,7 +362,7 @@ abstract class GroupCommitContract {
     return registry.get(name).tag("writer", "test").gauge().value();
   }
 
-  private static <T> T onContext(Context context, java.util.function.Supplier<T> action) {
+  private static <T> T onContext(Context context, Supplier<T> action) {
     Promise<T> done = Promise.promise();
     context.runOnContext(v -> done.complete(action.get()));
     return done.future().await();

@@ -3,6 +3,7 @@ package org.ultrachat.platform.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ class SqliteStoreTest extends StoreContract {
   void aReadThatWaitsTooLongForAConnectionFailsAsBusyNotBroken() {
     // Every reader connection (4) lent out and kept: the next read waits for the pool's
     // connection timeout (10 s) and fails; the edge answers that 503, not 500.
-    List<io.vertx.sqlclient.SqlConnection> held = new ArrayList<>();
+    List<SqlConnection> held = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       held.add(db.reader().getConnection().await());
     }
