@@ -326,6 +326,11 @@ public final class Node {
     vertx.close().await();
   }
 
+  /** @return what a module of this node provides of {@code type}, for tests that use a seam directly */
+  <T> Optional<T> capability(Class<T> type) {
+    return capabilities.find(type);
+  }
+
   /** @return what the edge router of this node is built from (tests compare its routes with the OpenAPI document) */
   Optional<Edge.Parts> edgeParts() {
     return edge;

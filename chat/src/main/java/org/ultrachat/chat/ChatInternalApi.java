@@ -2,12 +2,15 @@ package org.ultrachat.chat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
 import org.ultrachat.platform.cluster.InternalRoutes;
+import org.ultrachat.platform.seam.ChatFeed;
 import org.ultrachat.platform.seam.ChatLink;
 
 /**
  * The chat service's internal routes: what a gateway-only node's WebSockets need from it
- * ({@link RemoteChatLink}).
+ * ({@link RemoteChatLink}), and the durable feed for consumers on other nodes ({@link RemoteChatFeed}).
  */
 final class ChatInternalApi {
   static final String MEMBER_CHANNELS = "/internal/v1/chat/member-channels";
@@ -16,6 +19,9 @@ final class ChatInternalApi {
   static final String SEND = "/internal/v1/chat/send";
   static final String EVENTS = "/internal/v1/chat/events";
   static final String LAST_SEQ = "/internal/v1/chat/last-seq";
+  static final String FEED = "/internal/v1/chat/feed";
+  static final String FEED_HEAD = "/internal/v1/chat/feed/head";
+  private static final int CURSOR = 40;
   /** The most events one call returns, whatever the caller asks. */
   static final int MAX_EVENTS = 5_000;
   private static final int ID = InternalRoutes.ID;
@@ -25,7 +31,13 @@ final class ChatInternalApi {
   private ChatInternalApi() {
   }
 
-  static void routes(InternalRoutes routes, ChatLink c) {
+  static void routes(InternalRoutes routes, ChatLink c, ChatFeed feed) {
+    routes.post(FEED, body -> feed.after(body.string("cursor", 1, CURSOR),
+            Set.copyOf(body.has("kinds") ? body.strings("kinds", 0, Feed.MAX_KINDS, Feed.MAX_KIND) : List.of()),
+            body.optionalLong("limit", 1, ChatFeed.MAX_PAGE).orElse((long) ChatFeed.MAX_PAGE).intValue())
+        .map(page -> new JsonObject().put("next", page.next())
+            .put("events", new JsonArray(page.events().stream().map(Feed::json).toList()))));
+    routes.post(FEED_HEAD, body -> feed.head().map(cursor -> new JsonObject().put("cursor", cursor)));
     routes.post(MEMBER_CHANNELS, body -> c.memberChannels(body.string("userId", 1, ID))
         .map(ids -> new JsonObject().put("channels", new JsonArray(ids))));
     routes.post(READABLE, body -> c.readable(InternalRoutes.caller(body), body.string("channelId", 1, ID))

@@ -14,6 +14,7 @@ import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.directory.UserDirectory;
 import org.ultrachat.platform.http.ApiRoutes;
+import org.ultrachat.platform.seam.ChatFeed;
 import org.ultrachat.platform.seam.ChatLink;
 import org.ultrachat.platform.search.BlindIndex;
 import org.ultrachat.platform.service.NodePlan;
@@ -24,7 +25,8 @@ import org.ultrachat.platform.store.Dialect;
 
 /**
  * The chat service through the service contract: channels, messages, reactions, read state and
- * search over REST, and the {@link ChatLink} the real-time gateway uses; on PostgreSQL it keeps
+ * search over REST, the {@link ChatLink} the real-time gateway uses and the durable {@link ChatFeed}
+ * of its committed events; on PostgreSQL it keeps
  * the message partitions. It needs a {@link UserDirectory} (the auth service, here or on another
  * node). Everything else in this module is package-private.
  */
@@ -96,9 +98,11 @@ public final class ChatModule implements ServiceModule {
     Messaging messaging = new Messaging(store, context.protection(), config.string(ChatSettings.ENCRYPTION).equals("on"),
         terms, directory, context.bus(), new MessageWriters(vertx, db, shards, context.registry()), cache);
     Streams streams = new Streams(new StreamStore(db), store, cache, messaging);
+    Feed feed = new Feed(new FeedStore(db), streams);
     Started running = new Started(new ChatApi(new Conversations(store, directory, context.bus(), cache), messaging),
-        streams);
+        streams, feed);
     context.capabilities().provide(ChatLink.class, streams);
+    context.capabilities().provide(ChatFeed.class, feed);
     if (db.dialect() != Dialect.POSTGRESQL) {
       return Future.succeededFuture(running);
     }
@@ -111,8 +115,12 @@ public final class ChatModule implements ServiceModule {
   /** A gateway without chat here sends, checks and catches up through a chat node's internal routes. */
   @Override
   public Optional<Remote> remote() {
-    return Optional.of((context, origin) -> context.capabilities().provide(ChatLink.class,
-        new RemoteChatLink(context.vertx(), origin, context.secret().orElseThrow())));
+    return Optional.of((context, origin) -> {
+      context.capabilities().provide(ChatLink.class,
+          new RemoteChatLink(context.vertx(), origin, context.secret().orElseThrow()));
+      context.capabilities().provide(ChatFeed.class,
+          new RemoteChatFeed(context.vertx(), origin, context.secret().orElseThrow()));
+    });
   }
 
   /**
@@ -131,10 +139,12 @@ public final class ChatModule implements ServiceModule {
   private static final class Started implements ServiceModule.Running {
     private final ChatApi api;
     private final ChatLink streams;
+    private final ChatFeed feed;
 
-    Started(ChatApi api, ChatLink streams) {
+    Started(ChatApi api, ChatLink streams, ChatFeed feed) {
       this.api = api;
       this.streams = streams;
+      this.feed = feed;
     }
 
     @Override
@@ -144,7 +154,7 @@ public final class ChatModule implements ServiceModule {
 
     @Override
     public void internalRoutes(InternalRoutes routes) {
-      ChatInternalApi.routes(routes, streams);
+      ChatInternalApi.routes(routes, streams, feed);
     }
   }
 }

@@ -51,20 +51,23 @@ final class Streams implements ChatLink {
         .map(posted -> new JsonObject().put("message", posted.message().toJson()).put("duplicate", posted.duplicate()));
   }
 
-  /**
-   * @return stored events after {@code after}, in seq order, each event about a message with the
-   *     message's current state (all of them read in two statements, not two per event)
-   */
+  /** @return stored events after {@code after}, in seq order, shaped as on the bus ({@link #shaped}) */
   @Override
   public Future<List<JsonObject>> events(String channelId, long after, int limit) {
-    return streams.eventsAfter(channelId, after, limit).compose(events -> {
-      List<String> messageIds = events.stream().map(Streams::aboutMessage).flatMap(Optional::stream).distinct().toList();
-      return messaging.current(messageIds).map(messages -> events.stream().map(event -> {
-        JsonObject json = event.toJson();
-        aboutMessage(event).map(messages::get).ifPresent(message -> json.put("message", message.toJson()));
-        return json;
-      }).toList());
-    });
+    return streams.eventsAfter(channelId, after, limit).compose(this::shaped);
+  }
+
+  /**
+   * @return the events as the bus carries them, each event about a message with the message's
+   *     current state (all of them read in two statements, not two per event)
+   */
+  Future<List<JsonObject>> shaped(List<ChatEvent> events) {
+    List<String> messageIds = events.stream().map(Streams::aboutMessage).flatMap(Optional::stream).distinct().toList();
+    return messaging.current(messageIds).map(messages -> events.stream().map(event -> {
+      JsonObject json = event.toJson();
+      aboutMessage(event).map(messages::get).ifPresent(message -> json.put("message", message.toJson()));
+      return json;
+    }).toList());
   }
 
   /** @return the id of the message a message or reaction event changes */
