@@ -46,6 +46,7 @@ import org.ultrachat.platform.metrics.Metrics;
 import org.ultrachat.platform.ratelimit.RateLimiter;
 import org.ultrachat.platform.redis.RedisNamespace;
 import org.ultrachat.platform.service.Capabilities;
+import org.ultrachat.platform.service.FrameTypes;
 import org.ultrachat.platform.service.ServiceContext;
 import org.ultrachat.platform.service.ServiceModule;
 import org.ultrachat.platform.store.Database;
@@ -218,7 +219,7 @@ public final class Node {
     capabilities.provide(Installation.Info.class, installation);
     return new ServiceContext(vertx, config, plan.nodePlan(), database, protection, masterKey, new AuditLog(database),
         caches, bus, registry, limiters, redis, namespace, plan.secret(), plan.upstreams(), publicPaths, capabilities,
-        readiness);
+        readiness, new FrameTypes());
   }
 
   /**

@@ -13,12 +13,13 @@ import org.ultrachat.platform.service.ServiceModule;
 
 /**
  * A service as small as the contract allows, in the tests' module list only: one key, one
- * table migrated on both stores, one public route. It shows that a module plugs in through
- * {@link ServiceModule} alone.
+ * table migrated on both stores, one public route and one realtime frame type. It shows that a
+ * module plugs in through {@link ServiceModule} alone.
  */
 final class SampleModule implements ServiceModule {
   static final String NAME = "sample";
   static final String PATH = "/v1/sample/notes";
+  static final String ECHO = "sample.echo";
   static final Setting GREETING = Setting.text("sample-greeting", "hello", "The sample service's greeting.");
 
   /** The build's modules and the sample: its one line. */
@@ -59,6 +60,12 @@ final class SampleModule implements ServiceModule {
           rows.forEach(row -> notes.add(row.getString("body")));
           return new JsonObject().put("greeting", greeting).put("notes", notes);
         })));
+    // Answers on the sender's own connection, with the caller the gateway authenticated.
+    context.frames().register(ECHO, frame -> {
+      frame.reply("sample.echoed", new JsonObject().put("text", frame.body().getString("text"))
+          .put("greeting", greeting).put("userId", frame.caller().userId()));
+      return Future.succeededFuture();
+    });
     return Future.succeededFuture(new Running() {
       @Override
       public List<ApiRoutes.Mount> routes() {

@@ -3,6 +3,7 @@ package org.ultrachat.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -26,8 +27,8 @@ import org.ultrachat.platform.store.StoreTarget;
 
 /**
  * A service is one module and one line in the module list: the sample module, added to the
- * build's list, migrates its table, is chosen with {@code services=sample}, reads its key and
- * serves its route; the list without that line knows nothing of it.
+ * build's list, migrates its table, is chosen with {@code services=sample}, reads its key,
+ * serves its route and handles its frame type; the list without that line knows nothing of it.
  */
 class SampleModuleTest {
   @TempDir
@@ -68,6 +69,23 @@ class SampleModuleTest {
   }
 
   @Test
+  void theSampleHandlesItsFrameTypeOnTheGatewaysWebSocket() {
+    node = Node.start(config("all"), SampleModule.WITH_SAMPLE);
+    String token = Http.provision(node, new Http(node.port()), "ana").getValue().get("ana").token();
+    Vertx vertx = Vertx.vertx();
+    try {
+      RealtimeClient client = RealtimeClient.connect(vertx, node.port(), token);
+      client.send(new JsonObject().put("type", SampleModule.ECHO).put("id", "e1").put("text", "are you there?"));
+      JsonObject answer = client.answer("e1", "sample.echoed");
+      assertThat(answer.getString("text")).isEqualTo("are you there?");
+      assertThat(answer.getString("greeting")).isEqualTo("hello");
+      assertThat(answer.getString("userId")).isNotBlank();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
   void withoutItsLineNothingOfTheSampleIsLeft() throws SQLException {
     List<ServiceModule> withoutTheLine = Modules.ALL;
     assertThatThrownBy(() -> Config.load(Node.settings(withoutTheLine), Optional.empty(), Map.of(),
@@ -81,6 +99,15 @@ class SampleModuleTest {
 
     node = Node.start(config("all"), withoutTheLine);
     assertThat(new Http(node.port()).get(SampleModule.PATH).statusCode()).isEqualTo(404);
+    String token = Http.provision(node, new Http(node.port()), "ana").getValue().get("ana").token();
+    Vertx vertx = Vertx.vertx();
+    try {
+      RealtimeClient client = RealtimeClient.connect(vertx, node.port(), token);
+      client.send(new JsonObject().put("type", SampleModule.ECHO).put("id", "e1").put("text", "anyone?"));
+      assertThat(client.answer("e1", "error").getString("code")).isEqualTo("unknown_type");
+    } finally {
+      vertx.close().await();
+    }
     node.stop();
     node = Node.start(config("all"), SampleModule.WITH_SAMPLE);
     assertThat(tables()).as("the same store, with the line").contains("sample_notes", "schema_history_sample");

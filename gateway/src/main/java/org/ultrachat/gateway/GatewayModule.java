@@ -76,7 +76,7 @@ public final class GatewayModule implements ServiceModule {
     }
     Optional<Realtime> realtime = context.capabilities().find(ChatLink.class).map(chat -> Realtime.create(
         context.vertx(), context.config(), context.registry(), chat, authenticator.orElse(Authenticator.refuseAll()),
-        context.bus(), context.redis(), context.namespace()));
+        context.bus(), context.redis(), context.namespace(), context.frames()));
     context.capabilities().provide(Front.class, new Front(realtime, upstreams));
     return Future.succeededFuture(new Started(realtime));
   }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ultrachat.platform.bus.Bus;
@@ -25,10 +26,12 @@ final class ClientFrames {
 
   private final Hub hub;
   private final Realtime node;
+  private final Predicate<String> moduleType;
 
   ClientFrames(Hub hub) {
     this.hub = hub;
     this.node = hub.node;
+    this.moduleType = type -> node.frames.find(type).isPresent();
   }
 
   void handle(Connection c, String text) {
@@ -47,11 +50,11 @@ final class ClientFrames {
     }
     JsonObject frame;
     try {
-      frame = Frames.parse(text, node.options.maxFrameBytes());
+      frame = Frames.parse(text, node.options.maxFrameBytes(), moduleType);
     } catch (Frames.Refused r) {
       // Too large a frame is not even read for its id.
       Optional<String> id = r.code.equals("too_large") ? Optional.empty() : Frames.idOf(text);
-      node.metrics.frameError(r.code.equals("too_large") ? Frames.UNREAD : Frames.typeOf(text), r.code);
+      node.metrics.frameError(r.code.equals("too_large") ? Frames.UNREAD : Frames.typeOf(text, moduleType), r.code);
       c.send(Frames.error(id, r));
       return;
     }
@@ -111,7 +114,8 @@ final class ClientFrames {
       case "presence" -> presence(c, frame);
       case "presence.subscribe" -> watch(c, id, frame);
       case "auth" -> auth(c, id, frame);
-      default -> throw new Frames.Refused("unknown_type", 400, "unknown frame type");
+      default -> node.frames.find(type).map(handler -> hub.here(handler.handle(new ModuleFrame(hub, c, id, frame))))
+          .orElseThrow(() -> new Frames.Refused("unknown_type", 400, "unknown frame type"));
     };
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.store.Database;
 
@@ -13,6 +14,7 @@ import org.ultrachat.platform.store.Database;
  * {@code error} frame.
  */
 final class Frames {
+  /** The gateway's own client frame types; service modules add theirs through {@code FrameTypes}. */
   static final Set<String> CLIENT_TYPES = Set.of("resume", "send", "subscribe", "unsubscribe", "typing", "presence",
       "presence.subscribe", "ping", "auth");
   static final int MAX_ID = 64;
@@ -43,8 +45,13 @@ final class Frames {
     }
   }
 
-  /** @return the frame as a JSON object with a known type */
+  /** @return the frame as a JSON object with one of the gateway's own types */
   static JsonObject parse(String text, int maxBytes) {
+    return parse(text, maxBytes, CLIENT_TYPES::contains);
+  }
+
+  /** @return the frame as a JSON object with a known type: the gateway's own, or one {@code known} adds */
+  static JsonObject parse(String text, int maxBytes, Predicate<String> known) {
     // A Java string is at most 3 bytes of UTF-8 per char: only count bytes when it could be over.
     if (text.length() > maxBytes || (text.length() * 3L > maxBytes && utf8Length(text) > maxBytes)) {
       throw new Refused("too_large", 413, "frames are at most " + maxBytes + " bytes");
@@ -59,7 +66,7 @@ final class Frames {
     if (!(type instanceof String t)) {
       throw Refused.badFrame("'type' is missing");
     }
-    if (!CLIENT_TYPES.contains(t)) {
+    if (!CLIENT_TYPES.contains(t) && !known.test(t)) {
       throw new Refused("unknown_type", 400, "unknown frame type; see docs/protocol.md");
     }
     Object id = frame.getValue("id");
@@ -79,11 +86,16 @@ final class Frames {
     }
   }
 
-  /** @return the type for metrics: a known client type, or "invalid" */
+  /** @return the type for metrics: one of the gateway's client types, or "invalid" */
   static String typeOf(String text) {
+    return typeOf(text, CLIENT_TYPES::contains);
+  }
+
+  /** @return the type for metrics: a known client type, or "invalid" (labels stay few whatever clients send) */
+  static String typeOf(String text, Predicate<String> known) {
     try {
       String t = new JsonObject(text).getString("type");
-      return t != null && CLIENT_TYPES.contains(t) ? t : "invalid";
+      return t != null && (CLIENT_TYPES.contains(t) || known.test(t)) ? t : "invalid";
     } catch (RuntimeException e) {
       return "invalid";
     }

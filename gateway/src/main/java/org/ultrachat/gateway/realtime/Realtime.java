@@ -28,6 +28,7 @@ import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.ratelimit.ClientAddress;
 import org.ultrachat.platform.redis.RedisNamespace;
 import org.ultrachat.platform.seam.ChatLink;
+import org.ultrachat.platform.service.FrameTypes;
 
 /**
  * The real-time gateway of a node: the WebSocket handshake at {@link #PATH}, and what the node's
@@ -55,6 +56,7 @@ public final class Realtime {
   final ChatLink chat;
   final Authenticator authenticator;
   final Bus bus;
+  final FrameTypes frames;
   private final Optional<ClusterPresence> cluster;
   /**
    * One hub per event-loop thread. Not per context: Vert.x gives every HTTP connection a context of
@@ -65,7 +67,9 @@ public final class Realtime {
   private volatile ReplayGate replayGate;
 
   private Realtime(Vertx vertx, RealtimeOptions options, MeterRegistry registry, ChatLink chat,
-                   Authenticator authenticator, Bus bus, Optional<Redis> redis, RedisNamespace namespace) {
+                   Authenticator authenticator, Bus bus, Optional<Redis> redis, RedisNamespace namespace,
+                   FrameTypes frames) {
+    this.frames = frames;
     this.options = options;
     this.metrics = new RealtimeMetrics(registry);
     this.limits = new ConnectionLimits(options.connectionsPerUser(), options.connectionsPerAddress());
@@ -89,12 +93,14 @@ public final class Realtime {
    * @param redis     where presence is shared with the other nodes of a cluster; empty: this node's
    *                  own view only
    * @param namespace the installation's names in that Redis
+   * @param frames    the frame types modules handle; the gateway's own are reserved in it
    * @throws org.ultrachat.platform.config.ConfigException when a realtime setting is out of range
    */
   public static Realtime create(Vertx vertx, Config config, MeterRegistry registry, ChatLink chat,
                                 Authenticator authenticator, Bus bus, Optional<Redis> redis,
-                                RedisNamespace namespace) {
-    return new Realtime(vertx, RealtimeOptions.of(config), registry, chat, authenticator, bus, redis, namespace);
+                                RedisNamespace namespace, FrameTypes frames) {
+    frames.reserve(Frames.CLIENT_TYPES);
+    return new Realtime(vertx, RealtimeOptions.of(config), registry, chat, authenticator, bus, redis, namespace, frames);
   }
 
   /** Sets the WebSocket limits this protocol needs on an HTTP server. */

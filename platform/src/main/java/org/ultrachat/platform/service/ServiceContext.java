@@ -33,11 +33,12 @@ import org.ultrachat.platform.store.Database;
  * @param publicPaths  every registered module's public route patterns, by name (for the gateway's proxying)
  * @param capabilities what the modules started (or reached) before offer, by type
  * @param readiness    named checks that must all pass for {@code /health/ready}
+ * @param frames       the realtime frame types modules handle
  */
 public record ServiceContext(Vertx vertx, Config config, NodePlan plan, Database database, DataProtection protection,
                              MasterKey masterKey, AuditLog audit, Caches caches, Bus bus,
                              PrometheusMeterRegistry registry, RateLimiter.Factory limiters, Optional<Redis> redis,
                              RedisNamespace namespace, Optional<ClusterSecret> secret,
                              Map<String, URI> upstreams, Map<String, List<String>> publicPaths, Capabilities capabilities,
-                             Map<String, Supplier<Future<Void>>> readiness) {
+                             Map<String, Supplier<Future<Void>>> readiness, FrameTypes frames) {
 }

@@ -47,7 +47,12 @@ public interface ServiceModule {
   default void check(NodePlan plan) {
   }
 
-  /** @return done once the service is ready to serve; its routes are mounted after every module started */
+  /**
+   * Builds the service: provides its capabilities, registers the realtime frame types it handles
+   * ({@link ServiceContext#frames()}).
+   *
+   * @return done once the service is ready to serve; its routes are mounted after every module started
+   */
   Future<? extends Running> start(ServiceContext context);
 
   /**
