@@ -45,7 +45,8 @@ final class ChatInternalApi {
     routes.post(MEMBER, body -> c.member(InternalRoutes.caller(body), body.string("channelId", 1, ID))
         .map(v -> new JsonObject()));
     routes.post(SEND, body -> c.send(InternalRoutes.caller(body), body.string("channelId", 1, ID),
-        body.verbatim("body", MESSAGE), body.string("clientId", 1, ID), body.optionalString("threadRootId", 1, ID)));
+        body.verbatim("body", MESSAGE), body.string("clientId", 1, ID), body.optionalString("threadRootId", 1, ID))
+        .map(sent -> new JsonObject().put("message", sent.message()).put("duplicate", sent.duplicate())));
     routes.post(EVENTS, body -> c.events(body.string("channelId", 1, ID),
             body.optionalLong("afterSeq", 0, Long.MAX_VALUE).orElse(0L),
             body.optionalLong("limit", 1, MAX_EVENTS).orElse((long) MAX_EVENTS).intValue())

@@ -43,11 +43,14 @@ final class RemoteChatLink implements ChatLink {
   }
 
   @Override
-  public Future<JsonObject> send(Caller caller, String channelId, String body, String clientId,
-                                 Optional<String> threadRootId) {
+  public Future<Sent> send(Caller caller, String channelId, String body, String clientId,
+                           Optional<String> threadRootId) {
     JsonObject request = asking(caller, channelId).put("body", body).put("clientId", clientId);
     threadRootId.ifPresent(id -> request.put("threadRootId", id));
-    return client.call(ChatInternalApi.SEND, request);
+    return client.call(ChatInternalApi.SEND, request).map(json -> {
+      JsonObject message = json.getJsonObject("message");
+      return new Sent(message.getLong("seq"), message.getString("id"), json.getBoolean("duplicate", false), message);
+    });
   }
 
   @Override

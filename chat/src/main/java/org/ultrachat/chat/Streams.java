@@ -46,9 +46,9 @@ final class Streams implements ChatLink {
   }
 
   @Override
-  public Future<JsonObject> send(Caller caller, String channelId, String body, String clientId, Optional<String> threadRootId) {
-    return messaging.post(caller, channelId, body, Optional.of(clientId), threadRootId)
-        .map(posted -> new JsonObject().put("message", posted.message().toJson()).put("duplicate", posted.duplicate()));
+  public Future<Sent> send(Caller caller, String channelId, String body, String clientId, Optional<String> threadRootId) {
+    return messaging.post(caller, channelId, body, Optional.of(clientId), threadRootId).map(posted -> new Sent(
+        posted.message().seq(), posted.message().id(), posted.duplicate(), posted.message().toJson()));
   }
 
   /** @return stored events after {@code after}, in seq order, shaped as on the bus ({@link #shaped}) */

@@ -129,9 +129,8 @@ final class ClientFrames {
     }
     Optional<String> root = Frames.optionalString(frame, "threadRootId", Frames.MAX_CHANNEL_ID);
     return hub.here(node.chat.send(c.caller, channelId, text, clientId, root)).map(sent -> {
-      JsonObject message = sent.getJsonObject("message");
-      c.send(Frames.reply("ack", id).put("channelId", channelId).put("seq", message.getLong("seq"))
-          .put("messageId", message.getString("id")).put("duplicate", sent.getBoolean("duplicate")));
+      c.send(Frames.reply("ack", id).put("channelId", channelId).put("seq", sent.seq())
+          .put("messageId", sent.messageId()).put("duplicate", sent.duplicate()));
       return null;
     });
   }

@@ -3,6 +3,7 @@ package org.ultrachat.platform.seam;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.ultrachat.platform.http.Authenticator.Caller;
 
@@ -13,6 +14,19 @@ import org.ultrachat.platform.http.Authenticator.Caller;
  * ({@code ProblemException}) the gateway turns into error frames.
  */
 public interface ChatLink {
+  /**
+   * A message posted and committed.
+   *
+   * @param duplicate the sender had posted it before with the same client id; this is that message
+   * @param message   the message as the REST API shows it
+   */
+  record Sent(long seq, String messageId, boolean duplicate, JsonObject message) {
+    public Sent {
+      Objects.requireNonNull(messageId, "messageId");
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
   /** @return the ids of the channels the user is a member of */
   Future<List<String>> memberChannels(String userId);
 
@@ -22,8 +36,8 @@ public interface ChatLink {
   /** @return done when the caller is a member of the channel */
   Future<Void> member(Caller caller, String channelId);
 
-  /** Posts a message, idempotent per sender and client id. @return {@code {"message":…, "duplicate":…}} once committed */
-  Future<JsonObject> send(Caller caller, String channelId, String body, String clientId, Optional<String> threadRootId);
+  /** Posts a message, idempotent per sender and client id. @return what was sent, once committed */
+  Future<Sent> send(Caller caller, String channelId, String body, String clientId, Optional<String> threadRootId);
 
   /** @return up to {@code limit} stored events of the channel after {@code afterSeq}, in seq order, shaped as on the bus */
   Future<List<JsonObject>> events(String channelId, long afterSeq, int limit);
