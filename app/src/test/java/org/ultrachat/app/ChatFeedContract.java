@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ultrachat.gateway.EdgeSettings;
-import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.config.Setting;
 import org.ultrachat.platform.http.ProblemException;
 import org.ultrachat.platform.seam.ChatFeed;
@@ -48,10 +44,7 @@ abstract class ChatFeedContract {
 
   @BeforeEach
   void start() {
-    Map<Setting, String> settings = new HashMap<>(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
-        NodeSettings.DATA_DIR, dir.resolve("data").toString()));
-    settings.putAll(storeSettings());
-    node = Node.start(Config.defaults().with(settings));
+    node = TestNodes.start(dir.resolve("data"), storeSettings());
     http = new Http(node.port());
     Map<String, Http.Account> users = Http.provision(node, http, "ana", "ben").getValue();
     ana = users.get("ana").token();
@@ -162,7 +155,7 @@ abstract class ChatFeedContract {
     int perWriter = 25;
     Consumer consumer = new Consumer(feed(), head, 10);
     CompletableFuture<List<List<String>>> writers = CompletableFuture.supplyAsync(
-        () -> RealtimeContract.concurrently(channels.size(), w -> {
+        () -> Race.all(channels.size(), w -> {
           List<String> ids = new ArrayList<>();
           for (int i = 0; i < perWriter; i++) {
             ids.add(post(channels.get(w), "writer " + w + " message " + i));

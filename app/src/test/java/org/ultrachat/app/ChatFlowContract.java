@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -20,10 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ultrachat.gateway.EdgeSettings;
 import org.ultrachat.platform.bus.Bus;
-import org.ultrachat.platform.config.Config;
-import org.ultrachat.platform.config.NodeSettings;
 import org.ultrachat.platform.config.Setting;
 
 /**
@@ -54,10 +50,7 @@ abstract class ChatFlowContract {
 
   @BeforeEach
   void start() {
-    Map<Setting, String> settings = new HashMap<>(Map.of(EdgeSettings.HTTP_PORT, "0", EdgeSettings.HTTP_HOST, "127.0.0.1",
-        NodeSettings.DATA_DIR, dir.resolve("data").toString()));
-    settings.putAll(storeSettings());
-    node = Node.start(Config.defaults().with(settings));
+    node = TestNodes.start(dir.resolve("data"), storeSettings());
     http = new Http(node.port());
     Map<String, Http.Account> users = Http.provision(node, http, "ana", "ben", "cid", "guest:gia").getValue();
     ana = users.get("ana").token();

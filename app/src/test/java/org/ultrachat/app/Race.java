@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 
 /** Runs tasks that start together, released by one latch, to force them to race. */
@@ -29,6 +32,23 @@ final class Race {
       }, runnable -> Thread.ofPlatform().daemon().name("race-" + index).start(runnable)));
     }
     go.countDown();
-    return running.stream().map(CompletableFuture::join).toList();
+    List<T> results = new ArrayList<>();
+    for (CompletableFuture<T> f : running) {
+      try {
+        // Bounded: a task that never ends fails the test instead of hanging the suite.
+        results.add(f.get(2, TimeUnit.MINUTES));
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (InterruptedException | TimeoutException e) {
+        throw new IllegalStateException("a racing task did not finish", e);
+      }
+    }
+    return results;
   }
 }

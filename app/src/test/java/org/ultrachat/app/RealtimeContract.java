@@ -20,14 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -257,47 +251,6 @@ abstract class RealtimeContract {
       before.add(f);
     }
     return RealtimeClient.channelEvents(before, channelId).stream().map(e -> e.getLong("seq")).toList();
-  }
-
-  /**
-   * Runs {@code n} tasks on threads of their own, released together (the common pool may have a
-   * single worker on a small machine, which would run them one after another).
-   */
-  static <T> List<T> concurrently(int n, IntFunction<T> task) {
-    CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(n);
-    try {
-      List<CompletableFuture<T>> running = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int index = i;
-        running.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-          }
-          return task.apply(index);
-        }, pool));
-      }
-      go.countDown();
-      List<T> results = new ArrayList<>();
-      for (CompletableFuture<T> f : running) {
-        try {
-          results.add(f.get(2, TimeUnit.MINUTES));
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof Error err) {
-            throw err;
-          }
-          throw new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ";
@@ -554,7 +507,7 @@ abstract class RealtimeContract {
     RealtimeClient danWs = live(dan);
     int perSender = 50;
 
-    List<List<Long>> bySender = concurrently(4, s -> {
+    List<List<Long>> bySender = Race.all(4, s -> {
       List<Long> seqs = new ArrayList<>();
       if (s < 2) {
         RealtimeClient ws = s == 0 ? anaWs : danWs;

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.ultrachat.gateway.EdgeSettings;
 import org.ultrachat.platform.config.Config;
@@ -28,6 +30,9 @@ import org.ultrachat.platform.testing.TestRedis;
  * The chat module implements each seam twice, in-process and over its internal routes; both must
  * answer alike. A full node and a gateway-only node reaching it (upstream-chat) are asked the same.
  */
+// Bounded: once (of ten runs), with another whole suite running beside it, a call hung here for
+// minutes; it never did again. A bound turns a hang into a failure instead of a stalled CI run.
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RemoteChatSeamIT {
   private static final String SECRET = "seam-test-cluster-secret-0123456789abcdef";
   /** The nodes of one installation share its master key. */
