@@ -30,8 +30,8 @@ import org.ultrachat.platform.testing.TestRedis;
  * The chat module implements each seam twice, in-process and over its internal routes; both must
  * answer alike. A full node and a gateway-only node reaching it (upstream-chat) are asked the same.
  */
-// Bounded: once (of ten runs), with another whole suite running beside it, a call hung here for
-// minutes; it never did again. A bound turns a hang into a failure instead of a stalled CI run.
+// Bounded, so a hang fails instead of stalling CI: twice, in whole-suite runs, a remote call made
+// from this test's thread waited for ever (InternalClient now runs such calls on a Vert.x context).
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RemoteChatSeamIT {
   private static final String SECRET = "seam-test-cluster-secret-0123456789abcdef";

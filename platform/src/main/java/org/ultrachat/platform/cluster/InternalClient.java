@@ -1,6 +1,8 @@
 package org.ultrachat.platform.cluster;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -21,6 +23,7 @@ import org.ultrachat.platform.http.ProblemException;
 public final class InternalClient {
   private static final long TIMEOUT_MS = 10_000;
   private final HttpClient http;
+  private final Context context;
   private final URI upstream;
   private final ClusterSecret secret;
   private final String service;
@@ -29,12 +32,24 @@ public final class InternalClient {
     this.service = service;
     this.upstream = upstream;
     this.secret = secret;
+    this.context = vertx.getOrCreateContext();
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
         .setSsl("https".equals(upstream.getScheme())), new PoolOptions().setHttp1MaxSize(32));
   }
 
   /** POSTs a JSON body to an internal route. @return the JSON answer, or an empty object for 204 */
   public Future<JsonObject> call(String path, JsonObject body) {
+    if (Vertx.currentContext() != null) {
+      return send(path, body);
+    }
+    // Off a Vert.x thread (a test, a CLI), the response could arrive before the chain below is
+    // attached and its body be gone unread, leaving the call waiting for ever: run it on a context.
+    Promise<JsonObject> answer = Promise.promise();
+    context.runOnContext(v -> send(path, body).onComplete(answer));
+    return answer.future();
+  }
+
+  private Future<JsonObject> send(String path, JsonObject body) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setAbsoluteURI(upstream.resolve(path).toString())
         .putHeader("Authorization", secret.header())
