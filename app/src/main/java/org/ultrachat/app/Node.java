@@ -135,7 +135,8 @@ public final class Node {
   }
 
   private static Node start(Config config, List<ServiceModule> modules, boolean listen) {
-    config.checked(settings(modules));
+    List<Setting> settings = settings(modules);
+    config.checked(settings);
     Plan plan = Plan.of(config, modules);
     StoreTarget target = StoreTarget.of(config);
     // Before anything else: a bad master key is a configuration error, not a half-started node.
@@ -152,9 +153,10 @@ public final class Node {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     try {
-      ServiceContext context = platform(vertx, config, plan, target, masterKey, registry, modules);
+      Platform platform = platform(vertx, config, plan, target, masterKey, registry, settings, modules);
+      ServiceContext context = platform.context();
+      Installation.Info installation = platform.installation();
       List<ServiceModule.Running> running = startServices(context, plan, modules);
-      Installation.Info installation = context.capabilities().require(Installation.Info.class, "the node");
       Optional<Gateway.Running> gateway = Optional.empty();
       Optional<Edge.Parts> edge = Optional.empty();
       if (listen) {
@@ -163,7 +165,7 @@ public final class Node {
         edge = Optional.of(parts);
       }
       LOG.atInfo().addKeyValue("port", gateway.map(Gateway.Running::port).orElse(-1))
-          .addKeyValue("store", target.describe()).addKeyValue("services", String.join(",", plan.local()))
+          .addKeyValue("store", target.describe()).addKeyValue("services", String.join(",", plan.nodePlan().local()))
           .addKeyValue("installation", installation.id()).log("UltraChat node started");
       return new Node(vertx, context.database(), gateway, installation, context.protection(), context.audit(),
           context.capabilities(), running, edge, context.bus());
@@ -173,10 +175,14 @@ public final class Node {
     }
   }
 
+  /** The platform's building blocks, and the installation they serve. */
+  private record Platform(ServiceContext context, Installation.Info installation) {
+  }
+
   /** The platform's building blocks every service shares: store, keys, caches, bus, rate limits. */
-  private static ServiceContext platform(Vertx vertx, Config config, Plan plan, StoreTarget target,
-                                         MasterKey masterKey, PrometheusMeterRegistry registry,
-                                         List<ServiceModule> modules) {
+  private static Platform platform(Vertx vertx, Config config, Plan plan, StoreTarget target, MasterKey masterKey,
+                                   PrometheusMeterRegistry registry, List<Setting> settings,
+                                   List<ServiceModule> modules) {
     Database database = Database.open(vertx, target, config.optional(NodeSettings.DB_REPLICA_URL));
     database.bindMetrics(registry);
     Installation.Info installation = new Installation(database).ensure().await();
@@ -184,7 +190,7 @@ public final class Node {
         .tags("installation", installation.id(), "store", target.dialect().folder()).register(registry);
 
     DataProtection protection = DataProtection.open(database, masterKey).await();
-    Caches caches = Caches.of(config, registry, settings(modules));
+    Caches caches = Caches.of(config, registry, settings);
     // One node: events stay in the process. A cluster: Redis pub/sub carries them between nodes.
     // Everything in Redis is named under the installation, so installations may share a Redis.
     RedisNamespace namespace = RedisNamespace.of(installation.id());
@@ -215,11 +221,9 @@ public final class Node {
     }
     Map<String, List<String>> publicPaths = new LinkedHashMap<>();
     modules.forEach(m -> publicPaths.put(m.name(), m.publicPaths()));
-    Capabilities capabilities = new Capabilities();
-    capabilities.provide(Installation.Info.class, installation);
-    return new ServiceContext(vertx, config, plan.nodePlan(), database, protection, masterKey, new AuditLog(database),
-        caches, bus, registry, limiters, redis, namespace, plan.secret(), plan.upstreams(), publicPaths, capabilities,
-        readiness, new FrameTypes());
+    return new Platform(new ServiceContext(vertx, config, plan.nodePlan(), database, protection, masterKey,
+        new AuditLog(database), caches, bus, registry, limiters, redis, namespace, plan.secret(), plan.upstreams(),
+        publicPaths, new Capabilities(), readiness, new FrameTypes()), installation);
   }
 
   /**
@@ -230,7 +234,7 @@ public final class Node {
                                                          List<ServiceModule> modules) {
     List<ServiceModule.Running> running = new ArrayList<>();
     for (ServiceModule module : modules) {
-      if (plan.local().contains(module.name())) {
+      if (plan.nodePlan().runs(module.name())) {
         running.add(module.start(context).await());
       } else if (plan.upstreams().containsKey(module.name())) {
         module.remote().orElseThrow().reach(context, plan.upstreams().get(module.name()));

@@ -22,10 +22,9 @@ import org.ultrachat.platform.service.ServiceModule;
  * services it runs (in list order), where it reaches the ones it uses elsewhere, and the
  * cluster secret for those calls.
  *
- * @param local     the names of the services this node runs, in start order
  * @param upstreams {@code upstream-<name>} for each service reached on another node
  */
-record Plan(NodePlan nodePlan, Set<String> local, Map<String, URI> upstreams, Optional<ClusterSecret> secret) {
+record Plan(NodePlan nodePlan, Map<String, URI> upstreams, Optional<ClusterSecret> secret) {
   private static final String UPSTREAM = "upstream-";
 
   /**
@@ -63,7 +62,7 @@ record Plan(NodePlan nodePlan, Set<String> local, Map<String, URI> upstreams, Op
         upstreams.put(module.name(), upstream(config, module, local, secret));
       }
     }
-    return new Plan(plan, Collections.unmodifiableSet(local), Collections.unmodifiableMap(upstreams), secret);
+    return new Plan(plan, Collections.unmodifiableMap(upstreams), secret);
   }
 
   /** @return the key naming where a service that can be reached remotely runs */
